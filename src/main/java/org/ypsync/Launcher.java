@@ -1,11 +1,115 @@
 package org.ypsync;
 
-/** Command-line entry point of target/ypsync.jar (filled in by the foundation work). */
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.ypsync.ops.Secrets;
+import org.ypsync.ops.StageRun;
+import org.ypsync.ops.StageRunner;
+
+/**
+ * The command line of target/ypsync.jar, Camel Main underneath:
+ * <pre>
+ *   java -jar ypsync.jar                                   daemon: every stage on its Quartz cron
+ *   java -jar ypsync.jar run &lt;stage&gt;|all [--dry-run] [--force]   one run, then exit 0 / 1 / 2
+ *   java -jar ypsync.jar demo                              emulators on loopback, H2 under ./data, all stages
+ * </pre>
+ */
 public final class Launcher {
+    static final String USAGE = """
+            usage: java -jar ypsync.jar                      run the daemon (every stage on its Quartz schedule)
+                   java -jar ypsync.jar run <stage>|all [--dry-run] [--force]
+                                                             run once and exit: 0 all good, 1 some records failed
+                                                             (see the dead-letter store), 2 a stage failed
+                   java -jar ypsync.jar demo                 run every stage against built-in emulators
+            stages: %s""".formatted(String.join(", ", StageRunner.STAGES));
+
     private Launcher() {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println("ypsync");
+        int code = run(args, System.out);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs the command and returns its exit code (-1: the daemon ended normally). */
+    static int run(String[] args, PrintStream out) throws Exception {
+        if (args.length == 0) {
+            new Main(Launcher.class).run();
+            return -1;
+        }
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        boolean dryRun = rest.remove("--dry-run");
+        boolean force = rest.remove("--force");
+        switch (args[0]) {
+            case "run" -> {
+                if (rest.size() != 1) {
+                    out.println(USAGE);
+                    return 2;
+                }
+                return once(Map.of(), runner -> runner.run(rest.get(0), dryRun, force), out);
+            }
+            case "demo" -> {
+                return org.ypsync.demo.Demo.run(out);
+            }
+            default -> {
+                out.println(USAGE);
+                return args[0].equals("help") || args[0].equals("--help") ? 0 : 2;
+            }
+        }
+    }
+
+    /**
+     * Starts Camel Main with the schedules off, runs {@code work} once it has started, prints the report and stops.
+     * Returns the exit code of the worst outcome.
+     */
+    public static int once(Map<String, String> overrides, Function<StageRunner, List<StageRun>> work, PrintStream out)
+            throws Exception {
+        Main main = new Main(Launcher.class);
+        Properties props = new Properties();
+        props.put("ypsync.schedule.enabled", "false");
+        props.putAll(overrides);
+        main.setOverrideProperties(props);
+        int[] code = {2};
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                try {
+                    CamelContext context = m.getCamelContext();
+                    StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
+                    List<StageRun> runs = work.apply(runner);
+                    code[0] = StageRunner.outcome(runs).exitCode();
+                } catch (RuntimeException e) {
+                    out.println("ypsync: " + Secrets.mask(e.getMessage()));
+                    code[0] = 2;
+                } finally {
+                    main.completed();
+                }
+            }
+        });
+        try {
+            main.run();
+        } catch (Exception e) {
+            out.println("ypsync: could not start: " + Secrets.mask(rootMessage(e)));
+            return 2;
+        }
+        return code[0];
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return e == t ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
     }
 }

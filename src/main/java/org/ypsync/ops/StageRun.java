@@ -1,0 +1,145 @@
+package org.ypsync.ops;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ypsync.store.RunRepository.RunCounts;
+
+/** One run of one stage: its options, counts and outcome, filled in by the stage as it goes. */
+public final class StageRun {
+
+    /** How a run ended; the command line's exit code follows it. */
+    public enum Outcome {
+        OK(0), RECORDS_FAILED(1), FAILED(2);
+
+        private final int exitCode;
+
+        Outcome(int exitCode) {
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+
+        public static Outcome worst(Outcome a, Outcome b) {
+            return a.ordinal() >= b.ordinal() ? a : b;
+        }
+    }
+
+    private final String stage;
+    private final boolean dryRun;
+    private final boolean force;
+    private final Instant startedAt = Instant.now();
+    private volatile Instant endedAt;
+    private final AtomicInteger read = new AtomicInteger();
+    private final AtomicInteger created = new AtomicInteger();
+    private final AtomicInteger updated = new AtomicInteger();
+    private final AtomicInteger unchanged = new AtomicInteger();
+    private final AtomicInteger suspended = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> planLines = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stageFailed;
+
+    public StageRun(String stage, boolean dryRun, boolean force) {
+        this.stage = stage;
+        this.dryRun = dryRun;
+        this.force = force;
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public boolean force() {
+        return force;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant endedAt() {
+        return endedAt;
+    }
+
+    void end() {
+        endedAt = Instant.now();
+    }
+
+    public Duration duration() {
+        return Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt);
+    }
+
+    public void addRead(int n) {
+        read.addAndGet(n);
+    }
+
+    public void addCreated(int n) {
+        created.addAndGet(n);
+    }
+
+    public void addUpdated(int n) {
+        updated.addAndGet(n);
+    }
+
+    public void addUnchanged(int n) {
+        unchanged.addAndGet(n);
+    }
+
+    public void addSuspended(int n) {
+        suspended.addAndGet(n);
+    }
+
+    /** A record went to the dead-letter store; the rest of the stage goes on. */
+    public void recordFailed() {
+        failed.incrementAndGet();
+    }
+
+    /** The stage (or one instance of it) could not do its work. */
+    public void fail(String problem) {
+        stageFailed = true;
+        problems.add(Secrets.mask(problem));
+    }
+
+    /** A dry-run line of the plan. */
+    public void plan(String line) {
+        planLines.add(line);
+    }
+
+    public List<String> planLines() {
+        return List.copyOf(planLines);
+    }
+
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    public RunCounts counts() {
+        return new RunCounts(read.get(), created.get(), updated.get(), unchanged.get(), suspended.get(), failed.get());
+    }
+
+    public Outcome outcome() {
+        if (stageFailed) {
+            return Outcome.FAILED;
+        }
+        return failed.get() > 0 ? Outcome.RECORDS_FAILED : Outcome.OK;
+    }
+
+    /** One line for logs, JMX and the command line. */
+    public String summary() {
+        RunCounts c = counts();
+        return String.format("%s: %s in %.1f s (read %d, created %d, updated %d, unchanged %d, suspended %d, failed %d)%s%s",
+                stage, outcome(), duration().toMillis() / 1000.0, c.read(), c.created(), c.updated(), c.unchanged(),
+                c.suspended(), c.failed(), dryRun ? " [dry run]" : "",
+                problems.isEmpty() ? "" : " - " + String.join("; ", problems()));
+    }
+}

@@ -1,0 +1,69 @@
+package org.ypsync.ops;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.camel.StaticService;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+
+/**
+ * The operator's JMX bean, {@code org.apache.camel:context=ypsync,type=services,name=YpsyncManagement}: run one
+ * stage or all of them by hand, see a dry run's plan, and read the last run of each stage.
+ */
+@ManagedResource(description = "ypsync: run stages by hand and read their last runs")
+public final class YpsyncManagement implements StaticService {
+    private final StageRunner runner;
+    private final StageRuns stageRuns;
+
+    public YpsyncManagement(StageRunner runner, StageRuns stageRuns) {
+        this.runner = runner;
+        this.stageRuns = stageRuns;
+    }
+
+    @ManagedOperation(description = "Run one stage now (cache, site-cohorts, users, tutors, groups, fc-groups); returns its outcome and counts when it ends")
+    public String runStage(String stage) {
+        return describe(runner.run(stage, false, false));
+    }
+
+    @ManagedOperation(description = "Run every stage now, in the order of the original plugin's guide")
+    public String runAll() {
+        return describe(runner.run("all", false, false));
+    }
+
+    @ManagedOperation(description = "Compute a stage's plan without writing anything; returns the plan as text")
+    public String dryRun(String stage) {
+        List<StageRun> runs = runner.run(stage, true, false);
+        StringBuilder out = new StringBuilder(describe(runs));
+        for (StageRun r : runs) {
+            r.planLines().forEach(l -> out.append('\n').append(l));
+        }
+        return out.toString();
+    }
+
+    @ManagedAttribute(description = "The stages that can be run")
+    public String getStages() {
+        return String.join(", ", runner.available());
+    }
+
+    @ManagedAttribute(description = "Per stage: last start, end, outcome and counts (this process)")
+    public Map<String, String> getLastRuns() {
+        return stageRuns.last().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> e.getValue().startedAt() + " -> " + e.getValue().endedAt() + " " + e.getValue().summary()));
+    }
+
+    private static String describe(List<StageRun> runs) {
+        return Secrets.mask(runs.stream().map(StageRun::summary).collect(Collectors.joining("\n")));
+    }
+
+    @Override
+    public void start() {
+        // nothing to start: the bean only delegates
+    }
+
+    @Override
+    public void stop() {
+        // nothing to stop
+    }
+}

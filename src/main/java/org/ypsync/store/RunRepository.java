@@ -1,0 +1,49 @@
+package org.ypsync.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Run history: one row per run of a stage (and per instance within it). */
+public final class RunRepository {
+
+    /** Counts of one run. */
+    public record RunCounts(int read, int created, int updated, int unchanged, int suspended, int failed) {
+        public static final RunCounts NONE = new RunCounts(0, 0, 0, 0, 0, 0);
+    }
+
+    /** One row of the run history. */
+    public record Run(long id, String stage, Integer instanceIndex, Instant startedAt, Instant endedAt,
+                      String outcome, boolean dryRun, RunCounts counts, String message) {
+    }
+
+    private final DataSource dataSource;
+
+    RunRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void record(String stage, Integer instanceIndex, Instant startedAt, Instant endedAt, String outcome,
+                       boolean dryRun, RunCounts c, String message) {
+        Jdbc.update(dataSource, "INSERT INTO stage_run (stage, instance_index, started_at, ended_at, outcome, dry_run, "
+                + "read_count, created_count, updated_count, unchanged_count, suspended_count, failed_count, message) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stage, instanceIndex, startedAt, endedAt, outcome,
+                dryRun, c.read(), c.created(), c.updated(), c.unchanged(), c.suspended(), c.failed(),
+                CacheStatusRepository.truncate(message));
+    }
+
+    /** The last run of each stage as a whole (instance_index NULL), newest first per stage. */
+    public List<Run> lastPerStage() {
+        List<Run> out = new ArrayList<>();
+        Jdbc.query(dataSource, "SELECT r.id, r.stage, r.instance_index, r.started_at, r.ended_at, r.outcome, r.dry_run, "
+                + "r.read_count, r.created_count, r.updated_count, r.unchanged_count, r.suspended_count, r.failed_count, "
+                + "r.message FROM stage_run r WHERE r.instance_index IS NULL AND r.id = (SELECT MAX(x.id) FROM stage_run x "
+                + "WHERE x.stage = r.stage AND x.instance_index IS NULL) ORDER BY r.stage", rs -> out.add(new Run(
+                rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getTimestamp(4).toInstant(),
+                rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7),
+                new RunCounts(rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), rs.getInt(13)),
+                rs.getString(14))));
+        return out;
+    }
+}

@@ -1,0 +1,141 @@
+package org.ypsync.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The cache's set-based apply, on H2 and on the real PostgreSQL. */
+class CacheRepositoryTest {
+    private static final Set<CacheKind> STUDENTS = EnumSet.of(CacheKind.STUDENTS);
+
+    private static StagedRecord student(int code, String lastName, String hash) {
+        return new StagedRecord(CacheKind.STUDENTS, String.valueOf(code), hash, Arrays.asList(code, "login" + code,
+                lastName, "Jérôme", code + "@example.org", 10, 1, true, LocalDate.of(2027, 6, 30)));
+    }
+
+    private static Map<CacheKind, CacheRepository.KindCounts> run(CacheRepository repo, int instance,
+                                                                   List<StagedRecord> rows, Instant at) {
+        String runId = UUID.randomUUID().toString();
+        repo.stage(runId, rows);
+        var counts = repo.apply(runId, instance, STUDENTS, Set.of(), at, true);
+        repo.discard(runId);
+        return counts;
+    }
+
+    private static List<String> changedAt(Store store, int instance) {
+        List<String> out = new ArrayList<>();
+        Jdbc.query(store.dataSource(), "SELECT code, changed_at, gone_at, last_name FROM np_student WHERE instance_index = ? ORDER BY code",
+                rs -> out.add(rs.getInt(1) + "|" + rs.getTimestamp(2) + "|" + rs.getTimestamp(3) + "|" + rs.getString(4)),
+                instance);
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void newChangedGoneAndRevivedRecords(String database) {
+        try (Store store = TestDatabases.open(database)) {
+            CacheRepository repo = store.cache();
+            Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            var first = run(repo, 0, List.of(student(1, "D'Arc", "h1"), student(2, "Nguyễn", "h2")), t0);
+            assertEquals(new CacheRepository.KindCounts(2, 2, 0, 0), first.get(CacheKind.STUDENTS));
+
+            // Unchanged second run: nothing rewritten, not even a timestamp.
+            List<String> before = changedAt(store, 0);
+            var same = run(repo, 0, List.of(student(1, "D'Arc", "h1"), student(2, "Nguyễn", "h2")), t0.plusSeconds(60));
+            assertEquals(new CacheRepository.KindCounts(2, 0, 0, 0), same.get(CacheKind.STUDENTS));
+            assertEquals(before, changedAt(store, 0));
+
+            // Student 1 renamed, student 2 gone.
+            Instant t2 = t0.plusSeconds(120);
+            var changed = run(repo, 0, List.of(student(1, "Darc", "h1b")), t2);
+            assertEquals(new CacheRepository.KindCounts(1, 0, 1, 1), changed.get(CacheKind.STUDENTS));
+            List<String> after = changedAt(store, 0);
+            assertEquals("1|" + Timestamp.from(t2) + "|null|Darc", after.get(0));
+            assertEquals("2|" + Timestamp.from(t0) + "|" + Timestamp.from(t2) + "|Nguyễn", after.get(1));
+
+            // Student 2 comes back: revived (counted as changed), gone_at cleared.
+            var back = run(repo, 0, List.of(student(1, "Darc", "h1b"), student(2, "Nguyễn", "h2")), t0.plusSeconds(180));
+            assertEquals(new CacheRepository.KindCounts(2, 0, 1, 0), back.get(CacheKind.STUDENTS));
+            assertNull(changedAt(store, 0).get(1).split("\\|")[2].equals("null") ? null : "not revived");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoInstancesWithTheSameCodesStayApart(String database) {
+        try (Store store = TestDatabases.open(database)) {
+            CacheRepository repo = store.cache();
+            Instant t0 = Instant.now();
+            run(repo, 0, List.of(student(1, "Instance zero", "a")), t0);
+            run(repo, 1, List.of(student(1, "Instance one", "b")), t0);
+            // Instance 1 loses its student: instance 0's namesake is untouched.
+            var counts = run(repo, 1, List.of(), t0.plusSeconds(1));
+            assertEquals(1, counts.get(CacheKind.STUDENTS).gone());
+            assertEquals("null", changedAt(store, 0).get(0).split("\\|")[2]);
+            assertEquals("Instance zero", changedAt(store, 0).get(0).split("\\|")[3]);
+            assertNotNull(changedAt(store, 1).get(0).split("\\|")[2]);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void dryRunCountsButWritesNothing(String database) {
+        try (Store store = TestDatabases.open(database)) {
+            CacheRepository repo = store.cache();
+            String runId = UUID.randomUUID().toString();
+            repo.stage(runId, List.of(student(7, "Müller", "x")));
+            var counts = repo.apply(runId, 0, STUDENTS, Set.of(), Instant.now(), false);
+            assertEquals(1, counts.get(CacheKind.STUDENTS).created());
+            assertEquals(List.of(), changedAt(store, 0));
+            assertEquals(Map.of(), repo.acceptedCounts(0));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void duplicateKeysInOneRunAreReportedNotStagedTwice(String database) {
+        try (Store store = TestDatabases.open(database)) {
+            CacheRepository repo = store.cache();
+            String runId = UUID.randomUUID().toString();
+            List<String> duplicates = repo.stage(runId, List.of(student(1, "A", "a"), student(1, "A", "a"), student(2, "B", "b")));
+            assertEquals(List.of("1"), duplicates);
+            assertEquals(2, repo.stagedCounts(runId).get(CacheKind.STUDENTS));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void groupFamiliesShareATableButNotTheirGoneMarks(String database) {
+        try (Store store = TestDatabases.open(database)) {
+            CacheRepository repo = store.cache();
+            Instant t0 = Instant.now();
+            String r1 = UUID.randomUUID().toString();
+            repo.stage(r1, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000), group(CacheKind.FC_GROUPS, 846000)));
+            repo.apply(r1, 0, EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), Set.of(), t0, true);
+            String r2 = UUID.randomUUID().toString();
+            repo.stage(r2, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000)));
+            var counts = repo.apply(r2, 0, EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), Set.of(), t0, true);
+            assertEquals(0, counts.get(CacheKind.DIPLOMA_GROUPS).gone());
+            assertEquals(1, counts.get(CacheKind.FC_GROUPS).gone());
+        }
+    }
+
+    private static StagedRecord group(CacheKind kind, int code) {
+        return new StagedRecord(kind, String.valueOf(code), "g", Arrays.asList(code, "BTS MCO 1", "G1", 10, 16, 100,
+                LocalDate.of(2026, 9, 1), LocalDate.of(2027, 6, 30)));
+    }
+}
