@@ -30,25 +30,25 @@ public final class CacheRecords {
         CacheKind kind = fetch.kind();
         return switch (kind) {
             case SITES -> {
-                Site s = NetypareoMapper.toSite(json);
+                Site s = NetypareoMapper.site(json);
                 yield List.of(row(kind, s.contentHash(), s.code(), s.name(), s.shortCode(), s.unused()));
             }
             case PERIODS -> {
-                Period p = NetypareoMapper.toPeriod(json);
+                Period p = NetypareoMapper.period(json);
                 yield List.of(row(kind, p.contentHash(), p.code(), p.name(), p.start(), p.end()));
             }
             case STUDENTS -> {
-                StudentAccount a = NetypareoMapper.toStudentAccount(json);
+                StudentAccount a = NetypareoMapper.student(json);
                 yield List.of(row(kind, a.contentHash(), a.code(), a.login(), a.lastName(), a.firstName(), a.email(),
                         a.siteCode(), a.statusCode(), a.active(), a.leavingDate()));
             }
             case STAFF -> {
-                StaffAccount a = NetypareoMapper.toStaffAccount(json);
+                StaffAccount a = NetypareoMapper.staff(json);
                 yield List.of(row(kind, a.contentHash(), a.code(), a.login(), a.lastName(), a.firstName(), a.email(),
                         a.trainer(), a.administrative(), joinCodes(a.siteCodes()), a.unused()));
             }
             case TUTORS -> {
-                TutorAccount t = NetypareoMapper.toTutorAccount(json);
+                TutorAccount t = NetypareoMapper.tutor(json);
                 List<StagedRecord> rows = new ArrayList<>();
                 rows.add(row(kind, t.contentHash(), t.code(), t.login(), t.lastName(), t.firstName(), t.email(),
                         t.companyCode()));
@@ -58,12 +58,12 @@ public final class CacheRecords {
                 yield rows;
             }
             case DIPLOMA_GROUPS, FC_GROUPS -> {
-                Group g = NetypareoMapper.toGroup(json);
+                Group g = NetypareoMapper.group(json);
                 yield List.of(row(kind, g.contentHash(), g.code(), g.name(), g.shortName(), g.siteCode(),
                         g.periodCode(), g.trainingCode(), g.start(), g.end()));
             }
             case DIPLOMA_MEMBERS, FC_MEMBERS -> {
-                GroupMember m = NetypareoMapper.toGroupMember(json);
+                GroupMember m = NetypareoMapper.groupMember(json);
                 yield List.of(row(kind, "member", fetch.groupCode(), m.studentCode()));
             }
             case TUTOR_STUDENTS -> throw new IllegalArgumentException("tutor links come with their tutor");

@@ -160,7 +160,7 @@ public final class CacheStage {
         List<StagedRecord> rows = CacheRecords.map(fetch, exchange.getIn().getBody(JsonNode.class));
         StagedRecord first = rows.get(0);
         switch (fetch.kind()) {
-            case PERIODS -> run.period(org.ypsync.netypareo.NetypareoMapper.toPeriod(exchange.getIn().getBody(JsonNode.class)));
+            case PERIODS -> run.period(org.ypsync.netypareo.NetypareoMapper.period(exchange.getIn().getBody(JsonNode.class)));
             case DIPLOMA_GROUPS, FC_GROUPS -> run.group(fetch.kind(), (Integer) first.values().get(0));
             default -> { }
         }
