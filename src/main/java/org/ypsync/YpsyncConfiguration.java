@@ -3,6 +3,7 @@ package org.ypsync;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.ypsync.netypareo.NetypareoClient;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.Secrets;
@@ -45,6 +46,9 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("stageRuns", stageRuns);
         registry.bind("cacheBatchStrategy", new CacheBatchStrategy());
+        // Camel's aggregator hands completed batches to a thread of its own unless told otherwise; the stages need
+        // each batch written before the step after the split runs, so batches run in the caller's thread.
+        registry.bind("callerRunsExecutor", new SynchronousExecutorService());
         registry.bind("cacheStage", new CacheStage(settings, netypareo, store.cache(), store.cacheStatus(), deadLetters));
 
         StageRunner runner = new StageRunner(context);
