@@ -1,0 +1,67 @@
+package org.ypsync.sync;
+
+import java.util.Optional;
+
+/**
+ * Safety limits against mass writes after a partial source failure (e.g. NetYpareo answering with half its
+ * students). Each returns the reason the operator reads when it trips; the glue then holds back the guarded actions
+ * unless --force.
+ */
+public final class Guards {
+    public static final double DEFAULT_MAX_REMOVAL_SHARE = 0.5;
+    public static final int DEFAULT_MIN_COHORT_SIZE = 10;
+
+    private Guards() {
+    }
+
+    /**
+     * Trips when planned &gt; max(1, floor(maxShare x managedPopulation)): one suspension is always allowed (a
+     * population of 5 with 1 leaver passes), otherwise at most maxShare of the managed accounts.
+     */
+    public static Optional<String> suspensions(int planned, int managedPopulation, double maxShare) {
+        checkArgs(planned, managedPopulation, maxShare);
+        int allowed = allowed(managedPopulation, maxShare);
+        if (planned <= allowed) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(
+                "Suspension guard: %d of %d managed accounts would be suspended, more than the limit of %d"
+                        + " (max(1, %s x %d)); suspensions held back, check the NetYpareo data or run with --force",
+                planned, managedPopulation, allowed, share(maxShare), managedPopulation));
+    }
+
+    /**
+     * Per cohort: cohorts with fewer than minSize current members are not guarded (small groups churn); otherwise
+     * trips when removals &gt; max(1, floor(maxShare x currentSize)).
+     */
+    public static Optional<String> removals(String cohortIdnumber, int removals, int currentSize, double maxShare,
+            int minSize) {
+        checkArgs(removals, currentSize, maxShare);
+        if (removals == 0 || currentSize < minSize) {
+            return Optional.empty();
+        }
+        int allowed = allowed(currentSize, maxShare);
+        if (removals <= allowed) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(
+                "Removal guard: cohort [%s] would lose %d of its %d members%s, more than the limit of %d"
+                        + " (max(1, %s x %d)); removals held back, check the NetYpareo data or run with --force",
+                cohortIdnumber, removals, currentSize, removals >= currentSize ? " (all of them)" : "", allowed,
+                share(maxShare), currentSize));
+    }
+
+    static int allowed(int population, double maxShare) {
+        return Math.max(1, (int) Math.floor(maxShare * population + 1e-9));
+    }
+
+    private static void checkArgs(int planned, int population, double maxShare) {
+        if (planned < 0 || population < 0 || !(maxShare >= 0)) {
+            throw new IllegalArgumentException("negative guard argument");
+        }
+    }
+
+    private static String share(double s) {
+        return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
+    }
+}

@@ -1,0 +1,25 @@
+package org.ypsync.sync;
+
+/** The NetYpareo population a user comes from; value() is the netypareo_usertype profile value and the log word. */
+public enum UserKind {
+    STUDENT("student"), TEACHER("teacher"), TUTOR("tutor");
+
+    private final String value;
+
+    UserKind(String value) {
+        this.value = value;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    public static UserKind fromValue(String v) {
+        for (UserKind k : values()) {
+            if (k.value.equals(v)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown user kind: " + v);
+    }
+}
