@@ -2,7 +2,6 @@ package org.ypsync.ops;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -26,24 +25,39 @@ public final class StageRunner {
         return STAGES.stream().filter(s -> context.getRoute(s) != null).toList();
     }
 
-    /** Runs one stage or "all" and returns the run of each stage that ran. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Runs one stage, or "all" of them in order, and returns the run of each stage. A stage that fails does not stop
+     * the ones after it: each reads what the others left in the cache and in Moodle.
+     */
     public List<StageRun> run(String stage, boolean dryRun, boolean force) {
-        Set<String> known = Set.copyOf(available());
-        if (!stage.equals("all") && !known.contains(stage)) {
+        if (stage.equals("all")) {
+            return available().stream().map(s -> runOne(s, dryRun, force)).toList();
+        }
+        if (!available().contains(stage)) {
             throw new IllegalArgumentException("unknown stage '" + stage + "'; stages: " + String.join(", ", available())
                     + ", all");
         }
+        return List.of(runOne(stage, dryRun, force));
+    }
+
+    private StageRun runOne(String stage, boolean dryRun, boolean force) {
         ProducerTemplate template = context.createProducerTemplate();
         try {
             Exchange result = template.request("direct:" + stage, ex -> ex.getIn().setHeaders(Map.of(
                     StageRuns.HEADER_DRY_RUN, dryRun, StageRuns.HEADER_FORCE, force)));
-            if (result.getException() != null) {
-                throw new IllegalStateException("stage " + stage + " failed: "
-                        + Secrets.mask(result.getException().getMessage()), result.getException());
+            StageRun run = result.getProperty(StageRuns.RUN, StageRun.class);
+            if (run == null) {
+                throw new IllegalStateException("stage " + stage + " did not start: " + Secrets.mask(
+                        result.getException() == null ? "no stage run" : result.getException().getMessage()));
             }
-            List<StageRun> report = result.getProperty(StageRuns.REPORT, List.class);
-            return report == null ? List.of() : List.copyOf(report);
+            if (run.endedAt() == null) {
+                // The stage route stopped on an error it could not handle: the run failed, and says why.
+                Throwable cause = result.getException() != null ? result.getException()
+                        : result.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                run.fail("stage stopped: " + (cause == null ? "unknown error" : cause.getMessage()));
+                context.getRegistry().lookupByNameAndType("stageRuns", StageRuns.class).end(result);
+            }
+            return run;
         } finally {
             try {
                 template.stop();

@@ -33,6 +33,14 @@ public final class RunRepository {
                 CacheStatusRepository.truncate(message));
     }
 
+    /** How many runs of a stage (not dry runs) the history holds. */
+    public int count(String stage) {
+        int[] n = new int[1];
+        Jdbc.query(dataSource, "SELECT COUNT(*) FROM stage_run WHERE stage = ? AND instance_index IS NULL AND dry_run = FALSE",
+                rs -> n[0] = rs.getInt(1), stage);
+        return n[0];
+    }
+
     /** The last run of each stage as a whole (instance_index NULL), newest first per stage. */
     public List<Run> lastPerStage() {
         List<Run> out = new ArrayList<>();

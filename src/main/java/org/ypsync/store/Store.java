@@ -54,6 +54,14 @@ public final class Store implements AutoCloseable {
         return new DeadLetterRepository(dataSource);
     }
 
+    public CacheReader cacheReader() {
+        return new CacheReader(dataSource);
+    }
+
+    public LinkRepository links() {
+        return new LinkRepository(dataSource);
+    }
+
     public RunRepository runs() {
         return new RunRepository(dataSource);
     }

@@ -1,0 +1,80 @@
+package org.ypsync.stage;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.ypsync.moodle.BatchResult;
+import org.ypsync.moodle.MoodleClient;
+import org.ypsync.moodle.MoodleFatalException;
+import org.ypsync.ops.StageRun;
+import org.ypsync.ops.StageRuns;
+
+/**
+ * The end of the Moodle batch routes (routes/moodle.camel.yaml): one batch, one Moodle function, the outcomes
+ * handed back to the stage that planned them. A fatal Moodle error (bad token, missing function) stops every
+ * later write of the run: the client refuses further calls, so Moodle is never hammered.
+ */
+public final class MoodleWriter {
+    private final MoodleClient client;
+
+    public MoodleWriter(MoodleClient client) {
+        this.client = client;
+    }
+
+    public void createUsers(Exchange exchange) {
+        write(exchange, client::createUsers);
+    }
+
+    public void updateUsers(Exchange exchange) {
+        write(exchange, client::updateUsers);
+    }
+
+    public void createCohorts(Exchange exchange) {
+        write(exchange, client::createCohorts);
+    }
+
+    public void updateCohorts(Exchange exchange) {
+        write(exchange, client::updateCohorts);
+    }
+
+    public void addCohortMembers(Exchange exchange) {
+        write(exchange, client::addCohortMembers);
+    }
+
+    public void deleteCohortMembers(Exchange exchange) {
+        write(exchange, client::deleteCohortMembers);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void write(Exchange exchange, Function<List<Map<String, Object>>, BatchResult> call) {
+        List<Map<String, Object>> batch = exchange.getIn().getBody(List.class);
+        MoodleWrites writes = exchange.getProperty(MoodleWrites.PROPERTY, MoodleWrites.class);
+        if (batch == null || batch.isEmpty() || writes == null) {
+            return;
+        }
+        if (writes.isStopped()) {
+            writes.handle(batch, notSent(batch, writes.stoppedReason()));
+            return;
+        }
+        try {
+            writes.handle(batch, call.apply(batch));
+        } catch (MoodleFatalException e) {
+            writes.stop(e.getMessage());
+            StageRun run = exchange.getProperty(StageRuns.RUN, StageRun.class);
+            if (run != null) {
+                run.fail("Moodle refused the run (" + e.errorcode() + "): " + e.getMessage());
+            }
+            writes.handle(batch, notSent(batch, e.getMessage()));
+        }
+    }
+
+    private static BatchResult notSent(List<Map<String, Object>> batch, String reason) {
+        List<BatchResult.Outcome> outcomes = new java.util.ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            outcomes.add(BatchResult.Outcome.failure(i, batch.get(i), "notsent",
+                    "not sent: Moodle refused the run earlier (" + reason + ")", BatchResult.Origin.TRANSIENT));
+        }
+        return new BatchResult(outcomes, 0);
+    }
+}

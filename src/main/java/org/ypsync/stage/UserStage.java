@@ -1,0 +1,423 @@
+package org.ypsync.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.slf4j.LoggerFactory;
+import org.ypsync.moodle.BatchResult;
+import org.ypsync.moodle.MoodleClient;
+import org.ypsync.ops.DeadLetters;
+import org.ypsync.ops.StageRun;
+import org.ypsync.ops.StageRuns;
+import org.ypsync.store.CacheReader;
+import org.ypsync.store.LinkRepository;
+import org.ypsync.sync.CohortFamily;
+import org.ypsync.sync.CohortLink;
+import org.ypsync.sync.DesiredUser;
+import org.ypsync.sync.MatchMode;
+import org.ypsync.sync.MembershipPlan;
+import org.ypsync.sync.MembershipPlanner;
+import org.ypsync.sync.MoodleAccount;
+import org.ypsync.sync.PlanText;
+import org.ypsync.sync.SyncLog;
+import org.ypsync.sync.UserFields;
+import org.ypsync.sync.UserKey;
+import org.ypsync.sync.UserKind;
+import org.ypsync.sync.UserLink;
+import org.ypsync.sync.UserPlan;
+import org.ypsync.sync.UserPlanner;
+import org.ypsync.sync.UserSyncSettings;
+
+/**
+ * The user stages: "users" (students and trainers, "Synchronisation des utilisateurs") and "tutors" ("Synchro des
+ * tuteurs"). Desired users come from the cache, known ones from the link table, existing Moodle accounts are looked
+ * up to be adopted rather than duplicated; the pure planner decides, the routes send the writes through the Moodle
+ * batch routes, then the site cohort memberships follow.
+ */
+public final class UserStage {
+    public static final String RUN = "userRun";
+
+    private final Settings settings;
+    private final CacheReader cache;
+    private final LinkRepository links;
+    private final MoodleClient moodle;
+    private final DeadLetters deadLetters;
+    private final DriftSchedule drift;
+    private final SecureRandom random = new SecureRandom();
+
+    public UserStage(Settings settings, CacheReader cache, LinkRepository links, MoodleClient moodle,
+                     DeadLetters deadLetters, DriftSchedule drift) {
+        this.settings = settings;
+        this.cache = cache;
+        this.links = links;
+        this.moodle = moodle;
+        this.deadLetters = deadLetters;
+        this.drift = drift;
+    }
+
+    /** What a user stage run carries between its route steps. */
+    public static final class UserRun {
+        private final Set<UserKind> kinds;
+        private final StageOutput output;
+        private final MoodleWrites writes = new MoodleWrites();
+        private List<DesiredUser> desired = List.of();
+        private UserPlan plan;
+        private Map<UserKey, UserLink> known = Map.of();
+        private List<Map<String, Object>> creates = List.of();
+        private List<Map<String, Object>> updates = List.of();
+        private List<Map<String, Object>> memberAdds = List.of();
+        private List<Map<String, Object>> memberRemoves = List.of();
+        private boolean proceed = true;
+
+        UserRun(Set<UserKind> kinds) {
+            this.kinds = kinds;
+            this.output = new StageOutput(kinds.contains(UserKind.TUTOR) ? "Syncing tutors..." : "Syncing users...");
+        }
+
+        public boolean isProceed() {
+            return proceed;
+        }
+
+        public List<Map<String, Object>> getCreates() {
+            return creates;
+        }
+
+        public List<Map<String, Object>> getUpdates() {
+            return updates;
+        }
+
+        public List<Map<String, Object>> getMemberAdds() {
+            return memberAdds;
+        }
+
+        public List<Map<String, Object>> getMemberRemoves() {
+            return memberRemoves;
+        }
+    }
+
+    UserSyncSettings syncSettings() {
+        MatchMode match = MatchMode.valueOf(settings.required("sync.user-match").toUpperCase());
+        return new UserSyncSettings(match, settings.required("sync.users.auth"), settings.bool("sync.users.create-password"),
+                settings.optional("sync.users.usertype-field").orElse(null), settings.bool("moodle.allow-shared-email"),
+                settings.decimal("sync.guard.max-suspensions"));
+    }
+
+    /** Plans the users of the stage and checks the guards before anything is written. */
+    public void plan(Exchange exchange) {
+        StageRun stageRun = StageRuns.current(exchange);
+        Set<UserKind> kinds = stageRun.stage().equals("tutors") ? EnumSet.of(UserKind.TUTOR)
+                : EnumSet.of(UserKind.STUDENT, UserKind.TEACHER);
+        UserRun run = new UserRun(kinds);
+        exchange.setProperty(RUN, run);
+        exchange.setProperty(MoodleWrites.PROPERTY, run.writes);
+        UserSyncSettings s = syncSettings();
+
+        run.desired = desired(kinds);
+        run.known = links.userLinks(kinds);
+        Map<Long, UserKey> othersAccounts = new HashMap<>();
+        links.userLinks(EnumSet.complementOf(EnumSet.copyOf(kinds))).forEach((k, l) -> othersAccounts.put(l.moodleId(), k));
+
+        // Existing accounts for the people ypsync does not manage yet: adopted, never duplicated.
+        List<String> matchKeys = new ArrayList<>();
+        for (DesiredUser d : run.desired) {
+            if (d.active() && !run.known.containsKey(d.key())) {
+                UserPlanner.matchKey(d, s.match()).ifPresent(matchKeys::add);
+            }
+        }
+        List<MoodleAccount> found = lookup(s, matchKeys);
+        List<UserPlan.Rejection> ownedElsewhere = new ArrayList<>();
+        Map<String, UserKey> ownerByMatchKey = new HashMap<>();
+        List<MoodleAccount> adoptable = new ArrayList<>();
+        for (MoodleAccount a : found) {
+            UserKey owner = othersAccounts.get(a.id());
+            if (owner == null) {
+                adoptable.add(a);
+            } else {
+                ownerByMatchKey.put(UserPlanner.matchKey(a, s.match()), owner);
+            }
+        }
+        List<DesiredUser> plannable = new ArrayList<>();
+        for (DesiredUser d : run.desired) {
+            Optional<String> key = UserPlanner.matchKey(d, s.match());
+            UserKey owner = key.map(ownerByMatchKey::get).orElse(null);
+            if (owner != null && !run.known.containsKey(d.key())) {
+                ownedElsewhere.add(new UserPlan.Rejection(d.key(), d.login(), "the Moodle account '" + key.get()
+                        + "' already belongs to " + owner + "; two NetYpareo people are never merged"));
+            } else {
+                plannable.add(d);
+            }
+        }
+        UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()), s, random);
+        if (drift.due(stageRun.stage()) && !run.known.isEmpty()) {
+            plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accountsById(s, run.known), s));
+        }
+        if (!ownedElsewhere.isEmpty()) {
+            List<UserPlan.Rejection> rejections = new ArrayList<>(plan.rejections());
+            rejections.addAll(ownedElsewhere);
+            plan = new UserPlan(plan.creates(), plan.adoptions(), plan.updates(), plan.suspensions(), plan.revivals(),
+                    rejections, plan.unchanged(), plan.inactiveWithoutAccount(), plan.missingAccounts(),
+                    plan.managedPopulation(), plan.suspensionGuard());
+        }
+        run.plan = plan;
+        stageRun.addRead(run.desired.size());
+        stageRun.addUnchanged(plan.unchanged());
+        for (UserPlan.Rejection r : plan.rejections()) {
+            deadLetters.add(exchange, stageRun.stage(), r.key().instanceIndex(), r.key().toString(), r.reason(),
+                    "rejected", r.login());
+            run.output.add(r.key().instanceIndex(), SyncLog.line(r));
+        }
+        MembershipPlan members = membership(run);
+        if (stageRun.dryRun()) {
+            PlanText.render(label(kinds), plan, stageRun.force()).lines().forEach(stageRun::plan);
+            PlanText.render("Site cohort members", members, stageRun.force()).lines().forEach(stageRun::plan);
+            run.proceed = false;
+            return;
+        }
+        List<String> guards = new ArrayList<>();
+        plan.suspensionGuard().ifPresent(g -> guards.add(g + " (sync.guard.max-suspensions)"));
+        guards.addAll(members.removalGuards().values());
+        if (!guards.isEmpty() && !stageRun.force()) {
+            stageRun.fail("guard: " + String.join("; ", guards) + "; nothing written; run with --force to accept");
+            run.proceed = false;
+            return;
+        }
+        prepareWrites(exchange, run);
+    }
+
+    private static String label(Set<UserKind> kinds) {
+        return kinds.contains(UserKind.TUTOR) ? "Tutors" : "Users";
+    }
+
+    private List<DesiredUser> desired(Set<UserKind> kinds) {
+        List<CacheReader.SiteRow> sites = cache.sites();
+        List<CacheReader.StudentRow> students = new ArrayList<>();
+        cache.students(students::add);
+        List<DesiredUser> out = new ArrayList<>();
+        if (kinds.contains(UserKind.STUDENT)) {
+            Set<Integer> statuses = settings.list("sync.students.statuses").stream().map(Integer::valueOf)
+                    .collect(Collectors.toSet());
+            out.addAll(DesiredState.students(students, sites, LocalDate.now(), statuses));
+        }
+        if (kinds.contains(UserKind.TEACHER)) {
+            List<CacheReader.StaffRow> staff = new ArrayList<>();
+            cache.staff(staff::add);
+            out.addAll(DesiredState.trainers(staff, sites));
+        }
+        if (kinds.contains(UserKind.TUTOR)) {
+            List<CacheReader.TutorRow> tutors = new ArrayList<>();
+            cache.tutors(tutors::add);
+            List<CacheReader.TutorStudentRow> tutored = new ArrayList<>();
+            cache.tutorStudents(tutored::add);
+            out.addAll(DesiredState.tutors(tutors, tutored, students, sites));
+        }
+        return out;
+    }
+
+    private List<MoodleAccount> lookup(UserSyncSettings s, List<String> matchKeys) {
+        if (matchKeys.isEmpty()) {
+            return List.of();
+        }
+        String field = s.match() == MatchMode.USERNAME ? "username" : "idnumber";
+        // In idnumber mode the match key is "type|idnumber": Moodle is asked for the idnumber.
+        List<String> values = matchKeys.stream().map(k -> s.match() == MatchMode.USERNAME ? k : k.substring(k.indexOf('|') + 1))
+                .distinct().toList();
+        return moodle.getUsersByField(field, values).stream().map(j -> account(j, s)).toList();
+    }
+
+    private Map<Long, MoodleAccount> accountsById(UserSyncSettings s, Map<UserKey, UserLink> known) {
+        List<String> ids = known.values().stream().map(l -> String.valueOf(l.moodleId())).distinct().toList();
+        Map<Long, MoodleAccount> out = new HashMap<>();
+        for (JsonNode j : moodle.getUsersByField("id", ids)) {
+            MoodleAccount a = account(j, s);
+            out.put(a.id(), a);
+        }
+        return out;
+    }
+
+    static MoodleAccount account(JsonNode j, UserSyncSettings s) {
+        String type = null;
+        for (JsonNode f : j.path("customfields")) {
+            if (s.userTypeField() != null && s.userTypeField().equals(f.path("shortname").asText())) {
+                type = f.path("value").asText(null);
+            }
+        }
+        return new MoodleAccount(j.path("id").asLong(), j.path("username").asText(null), j.path("idnumber").asText(""),
+                j.path("firstname").asText(null), j.path("lastname").asText(null), j.path("email").asText(null),
+                j.path("auth").asText(null), j.path("suspended").asBoolean(false), type);
+    }
+
+    /** The drift plan repairs hand edits of people the main plan leaves alone. */
+    static UserPlan withDrift(UserPlan plan, UserPlan drift) {
+        Set<UserKey> touched = new HashSet<>();
+        plan.updates().forEach(u -> touched.add(u.key()));
+        plan.suspensions().forEach(u -> touched.add(u.key()));
+        plan.revivals().forEach(u -> touched.add(u.key()));
+        List<UserPlan.Update> updates = new ArrayList<>(plan.updates());
+        drift.updates().stream().filter(u -> !touched.contains(u.key())).forEach(updates::add);
+        List<UserPlan.Suspension> suspensions = new ArrayList<>(plan.suspensions());
+        drift.suspensions().stream().filter(u -> !touched.contains(u.key())).forEach(suspensions::add);
+        List<UserPlan.Revival> revivals = new ArrayList<>(plan.revivals());
+        drift.revivals().stream().filter(u -> !touched.contains(u.key())).forEach(revivals::add);
+        return new UserPlan(plan.creates(), plan.adoptions(), updates, suspensions, revivals, plan.rejections(),
+                plan.unchanged() - (updates.size() - plan.updates().size()), plan.inactiveWithoutAccount(),
+                drift.missingAccounts(), plan.managedPopulation(), plan.suspensionGuard());
+    }
+
+    private void prepareWrites(Exchange exchange, UserRun run) {
+        UserPlan plan = run.plan;
+        run.creates = run.writes.addAll(plan.creates(), UserPlan.Create::moodleUser,
+                (c, outcome) -> created(exchange, run, c, outcome));
+        List<Map<String, Object>> updates = new ArrayList<>();
+        for (UserPlan.Adoption a : plan.adoptions()) {
+            Optional<Map<String, Object>> update = a.moodleUpdate();
+            if (update.isEmpty()) {
+                adopted(exchange, run, a);
+            } else {
+                updates.add(run.writes.add(new LinkedHashMap<>(update.get()), outcome -> {
+                    if (outcome.success()) {
+                        adopted(exchange, run, a);
+                    } else {
+                        failed(exchange, run, a.key(), a.username(), outcome);
+                    }
+                }));
+            }
+        }
+        updates.addAll(run.writes.addAll(plan.updates(), UserPlan.Update::moodleUpdate,
+                (u, outcome) -> updated(exchange, run, u, outcome)));
+        updates.addAll(run.writes.addAll(plan.suspensionsToExecute(StageRuns.current(exchange).force()),
+                sus -> Map.of("id", sus.moodleId(), "suspended", 1),
+                (sus, outcome) -> suspension(exchange, run, sus.key(), sus.username(), true, outcome)));
+        updates.addAll(run.writes.addAll(plan.revivals(), rev -> Map.of("id", rev.moodleId(), "suspended", 0),
+                (rev, outcome) -> suspension(exchange, run, rev.key(), rev.username(), false, outcome)));
+        run.updates = updates;
+    }
+
+    private void created(Exchange exchange, UserRun run, UserPlan.Create c, BatchResult.Outcome outcome) {
+        if (!outcome.success()) {
+            failed(exchange, run, c.key(), c.username(), outcome);
+            return;
+        }
+        long id = outcome.result().path("id").asLong();
+        links.saveUserLink(new UserLink(c.key(), id, c.written(), false), c.username());
+        StageRuns.current(exchange).addCreated(1);
+        run.output.add(c.key().instanceIndex(), SyncLog.line(c));
+    }
+
+    private void adopted(Exchange exchange, UserRun run, UserPlan.Adoption a) {
+        links.saveUserLink(new UserLink(a.key(), a.moodleId(), a.written(), false), a.username());
+        StageRuns.current(exchange).addUpdated(1);
+        run.output.add(a.key().instanceIndex(), SyncLog.line(a));
+    }
+
+    private void updated(Exchange exchange, UserRun run, UserPlan.Update u, BatchResult.Outcome outcome) {
+        if (!outcome.success()) {
+            failed(exchange, run, u.key(), u.username(), outcome);
+            return;
+        }
+        UserLink link = run.known.get(u.key());
+        Map<String, String> written = new LinkedHashMap<>(link.written());
+        written.putAll(u.after());
+        links.saveUserLink(new UserLink(u.key(), link.moodleId(), written, link.suspendedByUs()),
+                written.get(UserFields.USERNAME));
+        StageRuns.current(exchange).addUpdated(1);
+        run.output.add(u.key().instanceIndex(), SyncLog.line(u));
+    }
+
+    private void suspension(Exchange exchange, UserRun run, UserKey key, String username, boolean suspend,
+                            BatchResult.Outcome outcome) {
+        if (!outcome.success()) {
+            failed(exchange, run, key, username, outcome);
+            return;
+        }
+        UserLink link = run.known.get(key);
+        links.saveUserLink(new UserLink(key, link.moodleId(), link.written(), suspend),
+                link.written().get(UserFields.USERNAME));
+        if (suspend) {
+            StageRuns.current(exchange).addSuspended(1);
+        } else {
+            StageRuns.current(exchange).addUpdated(1);
+        }
+        run.output.add(key.instanceIndex(), SyncLog.user(key.kind(), suspend ? "suspended" : "revived", username,
+                key.idnumber()));
+    }
+
+    private void failed(Exchange exchange, UserRun run, UserKey key, String username, BatchResult.Outcome outcome) {
+        Map<String, Object> payload = new LinkedHashMap<>(outcome.record());
+        payload.remove("password");
+        deadLetters.add(exchange, StageRuns.current(exchange).stage(), key.instanceIndex(), key.toString(),
+                outcome.reason(), outcome.errorcode(), payload);
+        run.output.add(key.instanceIndex(), SyncLog.user(key.kind(), "failed", username, key.idnumber()) + ": "
+                + outcome.errorcode() + " " + outcome.reason());
+    }
+
+    /** The site cohort memberships of this stage's people: active users in the cohorts of their sites. */
+    private MembershipPlan membership(UserRun run) {
+        Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
+        List<DesiredUser> mine = run.desired.stream().filter(d -> run.kinds.contains(d.kind())).toList();
+        Map<String, Set<UserKey>> wanted = MembershipPlanner.desiredSiteMembers(siteCohorts.keySet(), mine, false);
+        wanted.keySet().retainAll(siteCohorts.keySet());
+        return MembershipPlanner.plan(wanted, links.members(siteCohorts.keySet(), run.kinds),
+                CohortStage.activeMoodleIds(links.userLinks(run.kinds)),
+                settings.decimal("sync.guard.max-removal-share"), settings.integer("sync.guard.min-cohort-size"));
+    }
+
+    /** After the user writes: the site cohort members to add and remove, with the ids Moodle just gave. */
+    public void planMembers(Exchange exchange) {
+        UserRun run = exchange.getProperty(RUN, UserRun.class);
+        if (!run.proceed || run.writes.isStopped()) {
+            return;
+        }
+        Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
+        MembershipPlan plan = membership(run);
+        for (MembershipPlan.Skipped s : plan.skipped()) {
+            run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
+        }
+        boolean force = StageRuns.current(exchange).force();
+        run.memberAdds = run.writes.addAll(plan.adds(), m -> Map.of("cohorttype", Map.of("type", "id", "value",
+                        siteCohorts.get(m.cohortIdnumber()).moodleId()), "usertype", Map.of("type", "id", "value", m.moodleUserId())),
+                (m, outcome) -> member(exchange, run, m, true, outcome));
+        run.memberRemoves = run.writes.addAll(plan.removalsToExecute(force), m -> Map.of("cohortid",
+                        siteCohorts.get(m.cohortIdnumber()).moodleId(), "userid", m.moodleUserId()),
+                (m, outcome) -> member(exchange, run, m, false, outcome));
+    }
+
+    private void member(Exchange exchange, UserRun run, MembershipPlan.Member m, boolean add, BatchResult.Outcome outcome) {
+        if (!outcome.success()) {
+            deadLetters.add(exchange, StageRuns.current(exchange).stage(), m.key().instanceIndex(),
+                    m.cohortIdnumber() + " " + m.key(), outcome.reason(), outcome.errorcode(), outcome.record());
+            return;
+        }
+        if (add) {
+            links.addMember(m.cohortIdnumber(), m.key(), m.moodleUserId());
+        } else {
+            links.removeMember(m.cohortIdnumber(), m.key());
+        }
+        if (settings.bool("sync.log.members")) {
+            run.output.add(m.key().instanceIndex(), add ? SyncLog.added(m) : SyncLog.removed(m));
+        }
+    }
+
+    /** Prints the report and the summary line. */
+    public void finish(Exchange exchange) {
+        UserRun run = exchange.getProperty(RUN, UserRun.class);
+        StageRun stageRun = StageRuns.current(exchange);
+        if (run.writes.isStopped()) {
+            stageRun.fail("Moodle refused the run: " + run.writes.stoppedReason());
+        }
+        run.output.print(settings.instances());
+        if (run.plan != null) {
+            LoggerFactory.getLogger("ypsync.report").info("{}", SyncLog.summary(label(run.kinds), run.plan));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.ypsync.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.ypsync.sync.CohortFamily;
+import org.ypsync.sync.CohortLink;
+import org.ypsync.sync.UserKey;
+import org.ypsync.sync.UserKind;
+import org.ypsync.sync.UserLink;
+
+/** The links between NetYpareo keys and Moodle objects, and the cohort members ypsync put in. */
+public final class LinkRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, String>> WRITTEN = new TypeReference<>() {
+    };
+
+    private final DataSource dataSource;
+
+    public LinkRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    // --- users ---------------------------------------------------------------------------------------------------
+
+    public Map<UserKey, UserLink> userLinks(Collection<UserKind> kinds) {
+        Map<UserKey, UserLink> out = new HashMap<>();
+        Jdbc.query(dataSource, "SELECT instance_index, kind, netypareo_id, moodle_id, written, suspended_by_us "
+                + "FROM moodle_user_link", rs -> {
+            UserKind kind = UserKind.valueOf(rs.getString(2));
+            if (kinds.contains(kind)) {
+                UserKey key = new UserKey(rs.getInt(1), kind, rs.getString(3));
+                out.put(key, new UserLink(key, rs.getLong(4), parse(rs.getString(5)), rs.getBoolean(6)));
+            }
+        });
+        return out;
+    }
+
+    public void saveUserLink(UserLink link, String username) {
+        UserKey k = link.key();
+        Jdbc.update(dataSource, "DELETE FROM moodle_user_link WHERE instance_index = ? AND kind = ? AND netypareo_id = ?",
+                k.instanceIndex(), k.kind().name(), k.netypareoId());
+        Jdbc.update(dataSource, "INSERT INTO moodle_user_link (instance_index, kind, netypareo_id, moodle_id, username, "
+                + "written, suspended_by_us, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", k.instanceIndex(),
+                k.kind().name(), k.netypareoId(), link.moodleId(), username == null ? "" : username,
+                json(link.written()), link.suspendedByUs(), Instant.now());
+    }
+
+    // --- cohorts -------------------------------------------------------------------------------------------------
+
+    public Map<String, CohortLink> cohortLinks(CohortFamily family) {
+        Map<String, CohortLink> out = new HashMap<>();
+        Jdbc.query(dataSource, "SELECT idnumber, moodle_id, written FROM moodle_cohort_link WHERE family = ?",
+                rs -> out.put(rs.getString(1), new CohortLink(rs.getString(1), rs.getLong(2), parse(rs.getString(3)))),
+                family.name());
+        return out;
+    }
+
+    public void saveCohortLink(CohortFamily family, CohortLink link) {
+        Jdbc.update(dataSource, "DELETE FROM moodle_cohort_link WHERE idnumber = ?", link.idnumber());
+        Jdbc.update(dataSource, "INSERT INTO moodle_cohort_link (idnumber, family, moodle_id, written, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?)", link.idnumber(), family.name(), link.moodleId(), json(link.written()),
+                Instant.now());
+    }
+
+    // --- members -------------------------------------------------------------------------------------------------
+
+    /** The members ypsync put in the given cohorts, limited to the given kinds of user. */
+    public Map<String, Set<UserKey>> members(Collection<String> cohortIdnumbers, Collection<UserKind> kinds) {
+        Set<String> wanted = new HashSet<>(cohortIdnumbers);
+        Map<String, Set<UserKey>> out = new HashMap<>();
+        Jdbc.query(dataSource, "SELECT cohort_idnumber, instance_index, kind, netypareo_id FROM moodle_cohort_member",
+                rs -> {
+                    UserKind kind = UserKind.valueOf(rs.getString(3));
+                    if (wanted.contains(rs.getString(1)) && kinds.contains(kind)) {
+                        out.computeIfAbsent(rs.getString(1), c -> new HashSet<>())
+                                .add(new UserKey(rs.getInt(2), kind, rs.getString(4)));
+                    }
+                });
+        return out;
+    }
+
+    public void addMember(String cohortIdnumber, UserKey key, long moodleUserId) {
+        removeMember(cohortIdnumber, key);
+        Jdbc.update(dataSource, "INSERT INTO moodle_cohort_member (cohort_idnumber, instance_index, kind, netypareo_id, "
+                + "moodle_user_id, added_at) VALUES (?, ?, ?, ?, ?, ?)", cohortIdnumber, key.instanceIndex(),
+                key.kind().name(), key.netypareoId(), moodleUserId, Instant.now());
+    }
+
+    public void removeMember(String cohortIdnumber, UserKey key) {
+        Jdbc.update(dataSource, "DELETE FROM moodle_cohort_member WHERE cohort_idnumber = ? AND instance_index = ? "
+                + "AND kind = ? AND netypareo_id = ?", cohortIdnumber, key.instanceIndex(), key.kind().name(),
+                key.netypareoId());
+    }
+
+    private static String json(Map<String, String> written) {
+        try {
+            return JSON.writeValueAsString(written);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> parse(String text) {
+        try {
+            return JSON.readValue(text, WRITTEN);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("unreadable link data: " + e.getOriginalMessage(), e);
+        }
+    }
+}
