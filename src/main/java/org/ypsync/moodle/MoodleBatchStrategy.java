@@ -17,11 +17,30 @@ import java.util.List;
  * budget and nothing is dropped. A record that alone exceeds the budget travels alone (the client then fails
  * it with {@code toomanyfields}).
  *
+ * <p><b>Completing the last group.</b> In Camel 4.18 a pre-completing strategy switches the aggregator's other
+ * completion checks off: {@code completionPredicate} and {@code completionSize} are never evaluated (checked in
+ * {@code AggregateProcessor.doAggregation}; only timeouts still run). So the route must mark the last record
+ * of a split with the <b>header</b> {@value #COMPLETE_ALL_INCLUSIVE} (= {@code CamelSplitComplete}), which makes the
+ * aggregator complete every group, this record included, right after aggregating it:
+ * <pre>
+ * - split:
+ *     simple: "${body}"
+ *     steps:
+ *       - setHeader: { name: CamelAggregationCompleteAllGroupsInclusive, simple: "${exchangeProperty.CamelSplitComplete}" }
+ *       - aggregate:
+ *           correlationExpression: { constant: users }
+ *           aggregationStrategy: "#moodleBatchStrategy"
+ *           completionPredicate: { simple: "${exchangeProperty.CamelSplitComplete}" }  # required option, not evaluated
+ * </pre>
+ * It must be a header (Camel reads this flag from the message, not from the properties) on the exchange that
+ * enters the aggregator: the strategy only sees a copy, so it cannot set it itself.
+ *
  * <p>Stateless (the running count lives on the aggregated exchange), hence safe for many correlation keys.
- * Copies {@code CamelSplitComplete} from the newest record onto the group, so a completion predicate
- * {@code ${exchangeProperty.CamelSplitComplete}} works without eager checking.
  */
 public class MoodleBatchStrategy implements AggregationStrategy {
+
+    /** Header the route sets on a split's last record so that the last group completes. */
+    public static final String COMPLETE_ALL_INCLUSIVE = Exchange.AGGREGATION_COMPLETE_ALL_GROUPS_INCLUSIVE;
 
     /** Exchange property: form fields the group will use (call fields included). */
     public static final String FIELDS = "MoodleBatchFields";
@@ -84,10 +103,6 @@ public class MoodleBatchStrategy implements AggregationStrategy {
         group.add(record);
         result.getMessage().setBody(group);
         result.setProperty(FIELDS, fields + leaves);
-        Object splitComplete = newExchange.getProperty(Exchange.SPLIT_COMPLETE);
-        if (splitComplete != null) {
-            result.setProperty(Exchange.SPLIT_COMPLETE, splitComplete);
-        }
         return result;
     }
 
