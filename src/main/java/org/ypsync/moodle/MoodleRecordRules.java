@@ -42,7 +42,7 @@ public final class MoodleRecordRules {
             "customfields");
 
     /** Auth plugins that store a password (need password or createpassword on create). */
-    static final Set<String> INTERNAL_AUTHS = Set.of("manual", "nologin", "email");
+    static final Set<String> INTERNAL_AUTHS = Set.of("manual", "nologin", "email", "none");
     /** Auth values create_users refuses. */
     static final Set<String> FORBIDDEN_AUTHS = Set.of("mnet", "webservice");
 
