@@ -344,7 +344,8 @@ public class MoodleClient {
 
     /** Pre-validation result: indices to send. */
     private List<Integer> prevalidate(Slots slots, Function<Map<String, Object>, Optional<MoodleRecordRules.Violation>> rule,
-                                      Function<Map<String, Object>, List<String>> uniqueKeys) {
+                                      Function<Map<String, Object>, List<String>> uniqueKeys,
+                                      Function<Map<String, Object>, Map<String, Object>> wire) {
         List<Integer> ok = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < slots.records.size(); i++) {
@@ -369,7 +370,7 @@ public class MoodleClient {
                 continue;
             }
             seen.addAll(uniqueKeys.apply(r));
-            if (FormEncoder.FIXED_FIELDS + FormEncoder.countLeaves(r) > settings.fieldBudget()) {
+            if (FormEncoder.FIXED_FIELDS + FormEncoder.countLeaves(wire.apply(r)) > settings.fieldBudget()) {
                 slots.failure(i, "toomanyfields", "one record alone exceeds the form-field budget",
                         BatchResult.Origin.CLIENT);
                 continue;
@@ -402,8 +403,9 @@ public class MoodleClient {
     }
 
     private BatchResult runBatch(Op op, Slots slots, List<Integer> valid) {
-        for (List<Integer> group : cut(valid, i -> FormEncoder.countLeaves(slots.record(i)), settings.fieldBudget(),
-                settings.maxRecordsPerBatch())) {
+        // count what is sent (the wire form), not the caller's record
+        for (List<Integer> group : cut(valid, i -> FormEncoder.countLeaves(op.wire().apply(slots.record(i))),
+                settings.fieldBudget(), settings.maxRecordsPerBatch())) {
             run(op, group, slots);
         }
         return slots.build(op.function());
@@ -515,7 +517,8 @@ public class MoodleClient {
         Slots slots = new Slots(checked(users));
         List<Integer> valid = prevalidate(slots,
                 u -> MoodleRecordRules.checkNewUser(u, settings.passwordPolicy()),
-                u -> List.of("username=" + str(u, "username"), "email=" + str(u, "email").toLowerCase(Locale.ROOT)));
+                u -> List.of("username=" + str(u, "username"), "email=" + str(u, "email").toLowerCase(Locale.ROOT)),
+                Function.identity());
         Op op = new Op(CREATE_USERS, "users", this::settleCreatedUsers, this::recoverUsers);
         return runBatch(op, slots, valid);
     }
@@ -582,7 +585,7 @@ public class MoodleClient {
         Slots slots = new Slots(checked(users));
         List<Integer> valid = prevalidate(slots,
                 u -> MoodleRecordRules.checkUserUpdate(u, settings.passwordPolicy()),
-                u -> List.of("id=" + str(u, "id")));
+                u -> List.of("id=" + str(u, "id")), Function.identity());
         Op op = new Op(UPDATE_USERS, "users", this::settleUpdatedUsers, null);
         return runBatch(op, slots, valid);
     }
@@ -674,7 +677,7 @@ public class MoodleClient {
     public BatchResult createCohorts(List<Map<String, Object>> cohorts) {
         Slots slots = new Slots(checked(cohorts));
         List<Integer> valid = prevalidate(slots, c -> MoodleRecordRules.checkNewCohort(systemValue(c)),
-                c -> List.of("idnumber=" + str(c, "idnumber")));
+                c -> List.of("idnumber=" + str(c, "idnumber")), MoodleClient::systemValue);
         Op op = new Op(CREATE_COHORTS, "cohorts", this::settleCreatedCohorts, this::recoverCohorts,
                 MoodleClient::systemValue);
         return runBatch(op, slots, valid);
@@ -733,7 +736,7 @@ public class MoodleClient {
     public BatchResult updateCohorts(List<Map<String, Object>> cohorts) {
         Slots slots = new Slots(checked(cohorts));
         List<Integer> valid = prevalidate(slots, c -> MoodleRecordRules.checkCohortUpdate(systemValue(c)),
-                c -> List.of("id=" + str(c, "id")));
+                c -> List.of("id=" + str(c, "id")), MoodleClient::systemValue);
         Op op = new Op(UPDATE_COHORTS, "cohorts", MoodleClient::settleAll, null, MoodleClient::systemValue);
         return runBatch(op, slots, valid);
     }
@@ -801,7 +804,8 @@ public class MoodleClient {
      */
     public BatchResult addCohortMembers(List<Map<String, Object>> members) {
         Slots slots = new Slots(checked(members));
-        List<Integer> valid = prevalidate(slots, MoodleRecordRules::checkMemberAdd, m -> List.of());
+        List<Integer> valid = prevalidate(slots, MoodleRecordRules::checkMemberAdd, m -> List.of(),
+                Function.identity());
         Op op = new Op(ADD_COHORT_MEMBERS, "members", this::settleAddedMembers, null);
         return runBatch(op, slots, valid);
     }
@@ -839,7 +843,7 @@ public class MoodleClient {
     public BatchResult deleteCohortMembers(List<Map<String, Object>> members) {
         Slots slots = new Slots(checked(members));
         List<Integer> valid = prevalidate(slots, MoodleRecordRules::checkMemberDelete,
-                m -> List.of("member=" + str(m, "cohortid") + "/" + str(m, "userid")));
+                m -> List.of("member=" + str(m, "cohortid") + "/" + str(m, "userid")), Function.identity());
         Op op = new Op(DELETE_COHORT_MEMBERS, "members", MoodleClient::settleAll, null);
         return runBatch(op, slots, valid);
     }

@@ -2,6 +2,7 @@ package org.ypsync.moodle;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -77,6 +78,46 @@ public record MoodleSettings(
         return new MoodleSettings(URI.create(stripSlash(url)), token, Duration.ofSeconds(10), Duration.ofSeconds(120),
                 DEFAULT_MAX_INPUT_VARS, DEFAULT_INPUT_VARS_MARGIN, DEFAULT_MAX_RECORDS_PER_BATCH,
                 4, Duration.ofMillis(500), 2.0, Duration.ofSeconds(10), PasswordPolicy.MOODLE_DEFAULT);
+    }
+
+    /**
+     * Settings from configuration keys (missing keys take the defaults of {@link #of}):
+     * {@code url}, {@code token} (required), {@code connect-timeout-ms} (10000), {@code read-timeout-ms} (120000),
+     * {@code max-input-vars} (5000), {@code input-vars-margin} (200), {@code max-records-per-batch} (100),
+     * {@code retry.max-attempts} (4), {@code retry.initial-backoff-ms} (500), {@code retry.multiplier} (2.0),
+     * {@code retry.max-backoff-ms} (10000), {@code password-policy} (true: Moodle's default policy; false: none).
+     */
+    public static MoodleSettings fromConfig(Map<String, String> cfg) {
+        String url = cfg.get("url");
+        String token = cfg.get("token");
+        if (url == null || url.isBlank() || token == null || token.isBlank()) {
+            throw new IllegalArgumentException("Moodle url and token are required");
+        }
+        MoodleSettings d = of(url, token);
+        return new MoodleSettings(d.url(), d.token(),
+                Duration.ofMillis(num(cfg, "connect-timeout-ms", d.connectTimeout().toMillis())),
+                Duration.ofMillis(num(cfg, "read-timeout-ms", d.readTimeout().toMillis())),
+                (int) num(cfg, "max-input-vars", d.maxInputVars()),
+                (int) num(cfg, "input-vars-margin", d.inputVarsMargin()),
+                (int) num(cfg, "max-records-per-batch", d.maxRecordsPerBatch()),
+                (int) num(cfg, "retry.max-attempts", d.retryMaxAttempts()),
+                Duration.ofMillis(num(cfg, "retry.initial-backoff-ms", d.retryInitialBackoff().toMillis())),
+                Double.parseDouble(cfg.getOrDefault("retry.multiplier", Double.toString(d.retryMultiplier())).trim()),
+                Duration.ofMillis(num(cfg, "retry.max-backoff-ms", d.retryMaxBackoff().toMillis())),
+                Boolean.parseBoolean(cfg.getOrDefault("password-policy", "true").trim())
+                        ? PasswordPolicy.MOODLE_DEFAULT : PasswordPolicy.NONE);
+    }
+
+    private static long num(Map<String, String> cfg, String key, long def) {
+        String v = cfg.get(key);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Moodle setting " + key + " is not a number: " + v);
+        }
     }
 
     private static String stripSlash(String url) {

@@ -561,4 +561,18 @@ class MoodleClientTest {
         assertEquals(4800, s.fieldBudget());
         assertFalse(client(new FakeMoodle()).toString().contains(TOKEN));
     }
+
+    @Test
+    void settingsFromConfigKeys() {
+        MoodleSettings s = MoodleSettings.fromConfig(Map.of("url", "https://m.example.org/moodle/", "token", TOKEN,
+                "max-input-vars", "10000", "retry.max-attempts", "2", "password-policy", "false"));
+        assertEquals("https://m.example.org/moodle/webservice/rest/server.php", s.endpoint().toString());
+        assertEquals(9800, s.fieldBudget());
+        assertEquals(2, s.retryMaxAttempts());
+        assertEquals(MoodleSettings.PasswordPolicy.NONE, s.passwordPolicy());
+        assertEquals(Duration.ofSeconds(120), s.readTimeout());
+        assertThrows(IllegalArgumentException.class, () -> MoodleSettings.fromConfig(Map.of("url", "http://x")));
+        assertThrows(IllegalArgumentException.class, () -> MoodleSettings.fromConfig(Map.of("url", "ftp://x",
+                "token", "t")));
+    }
 }
