@@ -404,9 +404,21 @@ public class MoodleClient {
 
     private BatchResult runBatch(Op op, Slots slots, List<Integer> valid) {
         // count what is sent (the wire form), not the caller's record
-        for (List<Integer> group : cut(valid, i -> FormEncoder.countLeaves(op.wire().apply(slots.record(i))),
-                settings.fieldBudget(), settings.maxRecordsPerBatch())) {
-            run(op, group, slots);
+        List<List<Integer>> groups = cut(valid, i -> FormEncoder.countLeaves(op.wire().apply(slots.record(i))),
+                settings.fieldBudget(), settings.maxRecordsPerBatch());
+        try {
+            for (List<Integer> group : groups) {
+                run(op, group, slots);
+            }
+        } catch (MoodleFatalException f) {
+            // hand over what was settled (e.g. users already created); the rest can be sent again later
+            for (int i = 0; i < slots.outcomes.length; i++) {
+                if (slots.outcomes[i] == null) {
+                    slots.failure(i, f.errorcode(), "not sent: " + f.getMessage(), BatchResult.Origin.TRANSIENT);
+                }
+            }
+            throw new MoodleFatalException(f.function(), f.errorcode(), f.moodleMessage(), f.debuginfo(), f,
+                    slots.build(op.function()));
         }
         return slots.build(op.function());
     }

@@ -575,4 +575,21 @@ class MoodleClientTest {
         assertThrows(IllegalArgumentException.class, () -> MoodleSettings.fromConfig(Map.of("url", "ftp://x",
                 "token", "t")));
     }
+
+    @Test
+    void aFatalErrorMidBatchHandsOverWhatWasSettled() {
+        FakeMoodle fake = new FakeMoodle();
+        AtomicInteger creates = new AtomicInteger();
+        fake.handler(req -> creates.incrementAndGet() == 1 ? fake.standard(req)
+                : FakeMoodle.error("moodle_exception", "sitemaintenance", "Site is under maintenance"));
+        MoodleClient c = new MoodleClient(settings().withMaxRecordsPerBatch(5), fake, pauses::add);
+        MoodleFatalException f = assertThrows(MoodleFatalException.class, () -> c.createUsers(users(12)));
+        assertEquals("sitemaintenance", f.errorcode());
+        BatchResult partial = f.partialResult().orElseThrow();
+        assertEquals(5, partial.successes().size());
+        assertEquals(7, partial.failures().size());
+        partial.failures().forEach(o -> assertTrue(o.retryable()));
+        assertEquals(2, partial.calls());
+        assertTrue(c.isStopped());
+    }
 }
