@@ -460,7 +460,7 @@ public class MoodleClient {
                 if (t.mayHaveWritten() && op.recovery() != null) {
                     try {
                         todo = recover(op, todo, slots);
-                    } catch (MoodleTransientException lookupFailed) {
+                    } catch (MoodleTransientException | MoodleRecordException lookupFailed) {
                         exhausted = true; // unknown state: never write blind
                     }
                 }
