@@ -4,6 +4,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ypsync.moodle.MoodleBatchStrategy;
+import org.ypsync.moodle.MoodleClient;
+import org.ypsync.moodle.MoodleSettings;
 import org.ypsync.netypareo.NetypareoClient;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.Secrets;
@@ -12,6 +18,10 @@ import org.ypsync.ops.StageRuns;
 import org.ypsync.ops.YpsyncManagement;
 import org.ypsync.stage.CacheBatchStrategy;
 import org.ypsync.stage.CacheStage;
+import org.ypsync.stage.CohortStage;
+import org.ypsync.stage.DriftSchedule;
+import org.ypsync.stage.MoodleWriter;
+import org.ypsync.stage.UserStage;
 import org.ypsync.stage.Settings;
 import org.ypsync.store.Store;
 
@@ -20,6 +30,18 @@ import org.ypsync.store.Store;
  * Found by Camel Main's package scan, so a host application that scans org.ypsync gets the same wiring.
  */
 public class YpsyncConfiguration implements CamelConfiguration {
+
+    /** The moodle.* keys, as the Moodle client reads them; the token is registered as a secret. */
+    static MoodleSettings moodleSettings(Settings settings) {
+        Map<String, String> cfg = new HashMap<>();
+        for (String key : List.of("url", "token", "connect-timeout-ms", "read-timeout-ms", "max-input-vars",
+                "input-vars-margin", "max-records-per-batch", "retry.max-attempts", "retry.initial-backoff-ms",
+                "retry.multiplier", "retry.max-backoff-ms", "password-policy")) {
+            settings.optional("moodle." + key).ifPresent(v -> cfg.put(key, v));
+        }
+        Secrets.register(cfg.get("token"));
+        return MoodleSettings.fromConfig(cfg);
+    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -50,6 +72,14 @@ public class YpsyncConfiguration implements CamelConfiguration {
         // each batch written before the step after the split runs, so batches run in the caller's thread.
         registry.bind("callerRunsExecutor", new SynchronousExecutorService());
         registry.bind("cacheStage", new CacheStage(settings, netypareo, store.cache(), store.cacheStatus(), deadLetters));
+
+        MoodleClient moodle = new MoodleClient(moodleSettings(settings));
+        DriftSchedule drift = new DriftSchedule(settings.integer("sync.drift.every-runs"), store.runs());
+        registry.bind("moodleClient", moodle);
+        registry.bind("moodleBatchStrategy", new MoodleBatchStrategy(moodle.settings()));
+        registry.bind("moodleWriter", new MoodleWriter(moodle));
+        registry.bind("cohortStage", new CohortStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
+        registry.bind("userStage", new UserStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
 
         StageRunner runner = new StageRunner(context);
         registry.bind("stageRunner", runner);

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ypsync.moodle.emulator.MoodleEmulator;
 import org.ypsync.netypareo.RecordStream.Envelope;
 import org.ypsync.netypareo.emulator.DataSetGenerator;
 import org.ypsync.netypareo.emulator.DataSetSize;
@@ -12,14 +13,15 @@ import org.ypsync.ops.Secrets;
 
 /**
  * The emulated world of the demo, the benchmark and the end-to-end tests: two NetYpareo instances on loopback (the
- * first answering keyed objects like the Test Ymag base of the guide, the second arrays like the CFA), with the
- * configuration properties that point ypsync at them.
+ * first answering keyed objects like the Test Ymag base of the guide, the second arrays like the CFA) and a Moodle,
+ * with the configuration properties that point ypsync at them.
  */
 public final class DemoEnvironment implements AutoCloseable {
     public static final String FIRST = "demo";
     public static final String SECOND = "cfa34";
 
     private final NetypareoEmulator netypareo;
+    private final MoodleEmulator moodle;
     private final Map<String, String> properties = new LinkedHashMap<>();
 
     private DemoEnvironment(long seed, DataSetSize size, String storeUrl) {
@@ -36,6 +38,11 @@ public final class DemoEnvironment implements AutoCloseable {
         properties.put("netypareo." + SECOND + ".base-url", netypareo.baseUrl(SECOND));
         properties.put("netypareo." + SECOND + ".token", secondToken);
         properties.put("netypareo.retry.initial-delay-ms", "100");
+        moodle = new MoodleEmulator().siteName("Moodle (ypsync demo)").profileField("netypareo_usertype").start();
+        Secrets.register(moodle.token());
+        properties.put("moodle.url", moodle.url());
+        properties.put("moodle.token", moodle.token());
+        properties.put("moodle.retry.initial-backoff-ms", "100");
         properties.put("ypsync.store.url", storeUrl);
     }
 
@@ -47,6 +54,10 @@ public final class DemoEnvironment implements AutoCloseable {
     /** The properties that point ypsync at the emulators and the store. */
     public Map<String, String> properties() {
         return Map.copyOf(properties);
+    }
+
+    public MoodleEmulator moodle() {
+        return moodle;
     }
 
     public NetypareoEmulator netypareo() {
@@ -64,5 +75,6 @@ public final class DemoEnvironment implements AutoCloseable {
     @Override
     public void close() {
         netypareo.close();
+        moodle.close();
     }
 }
