@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.ypsync.ops.Check;
 import org.ypsync.ops.Secrets;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
@@ -28,6 +29,7 @@ public final class Launcher {
                    java -jar ypsync.jar run <stage>|all [--dry-run] [--force]
                                                              run once and exit: 0 all good, 1 some records failed
                                                              (see the dead-letter store), 2 a stage failed
+                   java -jar ypsync.jar check                check Moodle (token, functions) and NetYpareo (endpoints)
                    java -jar ypsync.jar demo                 run every stage against built-in emulators
             stages: %s""".formatted(String.join(", ", StageRunner.STAGES));
 
@@ -56,7 +58,11 @@ public final class Launcher {
                     out.println(USAGE);
                     return 2;
                 }
-                return once(Map.of(), runner -> runner.run(rest.get(0), dryRun, force), out);
+                return once(Map.of(), runner -> print(runner.run(rest.get(0), dryRun, force), out), out);
+            }
+            case "check" -> {
+                return onceWith(Map.of(), context -> context.getRegistry().lookupByNameAndType("check", Check.class)
+                        .run(out), out);
             }
             case "demo" -> {
                 return org.ypsync.demo.Demo.run(out);
@@ -74,6 +80,24 @@ public final class Launcher {
      */
     public static int once(Map<String, String> overrides, Function<StageRunner, List<StageRun>> work, PrintStream out)
             throws Exception {
+        return onceWith(overrides, context -> StageRunner.outcome(work.apply(
+                context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class))).exitCode(), out);
+    }
+
+    /** A dry run prints its plan; every run ends with its summary (already logged by the stage). */
+    static List<StageRun> print(List<StageRun> runs, PrintStream out) {
+        for (StageRun run : runs) {
+            if (run.dryRun()) {
+                out.println("Plan of " + run.stage() + " (dry run, nothing written):");
+                run.planLines().forEach(l -> out.println("  " + l));
+            }
+        }
+        return runs;
+    }
+
+    /** Starts Camel Main with the schedules off, runs {@code work} once it has started, and stops. */
+    public static int onceWith(Map<String, String> overrides, Function<CamelContext, Integer> work, PrintStream out)
+            throws Exception {
         Main main = new Main(Launcher.class);
         Properties props = new Properties();
         props.put("ypsync.schedule.enabled", "false");
@@ -84,10 +108,7 @@ public final class Launcher {
             @Override
             public void afterStart(BaseMainSupport m) {
                 try {
-                    CamelContext context = m.getCamelContext();
-                    StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
-                    List<StageRun> runs = work.apply(runner);
-                    code[0] = StageRunner.outcome(runs).exitCode();
+                    code[0] = work.apply(m.getCamelContext());
                 } catch (RuntimeException e) {
                     out.println("ypsync: " + Secrets.mask(e.getMessage()));
                     code[0] = 2;

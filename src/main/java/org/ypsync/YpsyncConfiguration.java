@@ -11,6 +11,7 @@ import org.ypsync.moodle.MoodleBatchStrategy;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
 import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.ops.Check;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.Secrets;
 import org.ypsync.ops.StageRunner;
@@ -45,6 +46,10 @@ public class YpsyncConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        if (context.getRegistry().lookupByName("ypsyncStore") != null) {
+            // Camel Main may meet this class twice (configuration-classes and the main class's own list).
+            return;
+        }
         Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
         settings.optional("ypsync.store.password").ifPresent(Secrets::register);
 
@@ -80,6 +85,8 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("moodleWriter", new MoodleWriter(moodle));
         registry.bind("cohortStage", new CohortStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
         registry.bind("userStage", new UserStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
+
+        registry.bind("check", new Check(settings, moodle, netypareo));
 
         StageRunner runner = new StageRunner(context);
         registry.bind("stageRunner", runner);

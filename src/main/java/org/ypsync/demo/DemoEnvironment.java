@@ -20,6 +20,12 @@ public final class DemoEnvironment implements AutoCloseable {
     public static final String FIRST = "demo";
     public static final String SECOND = "cfa34";
 
+    static {
+        // The JDK HTTP server waits ~40 ms per small answer without TCP_NODELAY (Nagle + delayed ACK); it reads
+        // this once, when the first server of the JVM starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final NetypareoEmulator netypareo;
     private final MoodleEmulator moodle;
     private final Map<String, String> properties = new LinkedHashMap<>();

@@ -1,0 +1,112 @@
+package org.ypsync.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.ypsync.moodle.MoodleClient;
+import org.ypsync.moodle.MoodlePreflight;
+import org.ypsync.moodle.PreflightReport;
+import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.netypareo.NetypareoEndpoint;
+import org.ypsync.netypareo.NetypareoException;
+import org.ypsync.netypareo.NetypareoInstance;
+import org.ypsync.netypareo.NetypareoMapper;
+import org.ypsync.netypareo.Period;
+import org.ypsync.netypareo.Periods;
+import org.ypsync.stage.Settings;
+
+/**
+ * {@code java -jar ypsync.jar check}: the Moodle pre-flight (site, release, every function the stages need in the
+ * token's service) and a reachability check of every NetYpareo instance and endpoint. Prints what is fine and what
+ * is missing, never a token; the exit code is 0 only when everything is fine.
+ */
+public final class Check {
+    private final Settings settings;
+    private final MoodleClient moodle;
+    private final NetypareoClient netypareo;
+
+    public Check(Settings settings, MoodleClient moodle, NetypareoClient netypareo) {
+        this.settings = settings;
+        this.moodle = moodle;
+        this.netypareo = netypareo;
+    }
+
+    public int run(PrintStream out) {
+        int problems = 0;
+        PreflightReport report = MoodlePreflight.check(moodle, MoodleClient.FUNCTIONS);
+        if (report.errorcode() != null) {
+            out.println("[FAIL] Moodle " + settings.required("moodle.url") + ": " + report.errorcode() + " - "
+                    + Secrets.mask(report.message()));
+            problems++;
+        } else {
+            out.println("[ OK ] Moodle " + settings.required("moodle.url") + ": site '" + report.siteName()
+                    + "', release " + report.release() + ", web-service user " + report.username());
+            if (report.missingFunctions().isEmpty()) {
+                out.println("[ OK ] Moodle: the token's service has the " + MoodleClient.FUNCTIONS.size()
+                        + " functions ypsync calls");
+            } else {
+                out.println("[FAIL] Moodle: add these functions to the token's service: "
+                        + String.join(", ", new TreeSet<>(report.missingFunctions())));
+                problems++;
+            }
+        }
+        for (NetypareoInstance instance : settings.instances()) {
+            for (Map.Entry<String, String> endpoint : endpoints(instance).entrySet()) {
+                Optional<String> problem = netypareo.probe(instance, endpoint.getValue());
+                if (problem.isEmpty()) {
+                    out.println("[ OK ] NetYpareo " + instance.label() + ": " + endpoint.getValue());
+                } else {
+                    out.println("[FAIL] " + Secrets.mask(problem.get()));
+                    problems++;
+                }
+            }
+        }
+        out.println(problems == 0 ? "check: everything is fine" : "check: " + problems + " problem(s)");
+        return problems == 0 ? 0 : 2;
+    }
+
+    /** The paths to probe; the templated ones filled from the instance's own answers where possible. */
+    private Map<String, String> endpoints(NetypareoInstance instance) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : List.of("sites", "periods", "students", "staff", "tutors")) {
+            out.put(name, settings.path(name));
+        }
+        String period = currentPeriod(instance).map(p -> String.valueOf(p.code())).orElse("0");
+        String groups = NetypareoEndpoint.resolve(settings.path("diploma-groups"), Map.of("period", period));
+        out.put("diploma-groups", groups);
+        LocalDate today = LocalDate.now();
+        out.put("fc-groups", NetypareoEndpoint.resolve(settings.path("fc-groups"), Map.of(
+                "from", NetypareoEndpoint.pathDate(today.minusDays(settings.integer("sync.fc.window-past-days"))),
+                "to", NetypareoEndpoint.pathDate(today.plusDays(settings.integer("sync.fc.window-future-days"))))));
+        firstGroup(instance, groups).ifPresent(code -> out.put("group-members",
+                NetypareoEndpoint.resolve(settings.path("group-members"), Map.of("group", code))));
+        return out;
+    }
+
+    private Optional<Period> currentPeriod(NetypareoInstance instance) {
+        try {
+            List<Period> periods = new ArrayList<>();
+            for (JsonNode p : netypareo.readAll(instance, settings.path("periods"))) {
+                periods.add(NetypareoMapper.period(p));
+            }
+            return Periods.current(periods, LocalDate.now());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<String> firstGroup(NetypareoInstance instance, String groupsPath) {
+        try {
+            return netypareo.readAll(instance, groupsPath).stream().findFirst()
+                    .map(g -> g.path("codeGroupe").asText());
+        } catch (NetypareoException e) {
+            return Optional.empty();
+        }
+    }
+}
