@@ -214,9 +214,11 @@ public final class UserPlanner {
                         idnumberOf(l), "no longer in NetYpareo"));
             }
         }
-        Optional<String> guard = Guards.suspensions(suspensions.size(), links.size(), s.maxSuspensionShare());
+        // the guard's population is the accounts still working: years of suspended leavers must not dilute it
+        int population = activePopulation(links);
+        Optional<String> guard = Guards.suspensions(suspensions.size(), population, s.maxSuspensionShare());
         return new UserPlan(creates, adoptions, updates, suspensions, revivals, rejections, unchanged,
-                inactiveWithoutAccount, List.of(), links.size(), guard);
+                inactiveWithoutAccount, List.of(), population, guard);
     }
 
     /**
@@ -275,9 +277,15 @@ public final class UserPlanner {
                 unchanged++;
             }
         }
-        Optional<String> guard = Guards.suspensions(suspensions.size(), links.size(), s.maxSuspensionShare());
+        int population = activePopulation(links);
+        Optional<String> guard = Guards.suspensions(suspensions.size(), population, s.maxSuspensionShare());
         return new UserPlan(List.of(), List.of(), updates, suspensions, revivals, List.of(), unchanged, 0, missing,
-                links.size(), guard);
+                population, guard);
+    }
+
+    /** Managed accounts ypsync has not suspended: the population the suspension guard measures against. */
+    public static int activePopulation(Map<UserKey, UserLink> links) {
+        return (int) links.values().stream().filter(l -> !l.suspendedByUs()).count();
     }
 
     private static String idnumberOf(UserLink l) {

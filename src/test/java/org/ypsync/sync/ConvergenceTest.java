@@ -348,6 +348,11 @@ class ConvergenceTest {
             if (rnd.nextBoolean()) {
                 return;
             }
+            if (rnd.nextInt(4) == 0 && !moodle.cohorts.isEmpty()) { // a cohort renamed by hand
+                MoodleCohort c = pick(new ArrayList<>(moodle.cohorts.values()));
+                moodle.cohorts.put(c.id(), new MoodleCohort(c.id(), c.idnumber(), "Hand " + (fresh++),
+                        c.description()));
+            }
             List<UserLink> ls = new ArrayList<>(userLinks.values());
             ls.sort(Comparator.comparing(UserLink::key));
             if (ls.isEmpty()) {
@@ -442,6 +447,12 @@ class ConvergenceTest {
                 stats.cohortUpdates++;
             }
             assertTrue(cp.rejections().isEmpty() && cp.left().isEmpty(), ctx());
+            CohortPlan cd = CohortPlanner.drift(desiredCohorts(), cohortLinks, moodle.cohorts);
+            assertTrue(cd.rejections().isEmpty(), ctx());
+            for (CohortPlan.Update u : cd.updates()) {
+                moodle.updateCohort(u.moodleId(), u.cohort());
+                stats.driftRepairs++;
+            }
 
             // users
             UserPlan up = UserPlanner.plan(du, userLinks, UserPlanner.indexByMatchKey(moodle.accountViews(),

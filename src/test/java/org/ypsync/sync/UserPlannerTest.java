@@ -391,6 +391,24 @@ class UserPlannerTest {
     }
 
     @Test
+    void alreadySuspendedLeaversDoNotDiluteTheGuard() {
+        Map<UserKey, UserLink> lm = new HashMap<>();
+        List<DesiredUser> stay = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            DesiredUser d = student(String.valueOf(i), "u" + i, "F", "L", "u" + i + "@example.fr");
+            boolean oldLeaver = i > 10;
+            lm.put(d.key(), linkFor(d, i, S, oldLeaver));
+            if (i <= 8) {
+                stay.add(d);
+            }
+        }
+        UserPlan p = plan(stay, lm);
+        assertEquals(2, p.suspensions().size());
+        assertEquals(10, p.managedPopulation());
+        assertTrue(p.suspensionGuard().isPresent(), "2 of the 10 working accounts is over 10%");
+    }
+
+    @Test
     void planningIsDeterministic() {
         List<DesiredUser> d = List.of(lea, jean, student("3", "x", "X", "Y", "jean.dupont@example.fr"));
         UserPlan a = UserPlanner.plan(d, Map.of(), Map.of(), S, new Random(5));
