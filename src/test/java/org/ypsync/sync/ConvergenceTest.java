@@ -336,6 +336,16 @@ class ConvergenceTest {
                     handMadeByMatchKey.put(mk, id);
                 }
             }
+            // squatters: unmanaged accounts that already use someone's username (idnumber mode: no match) or e-mail
+            for (Person p : people) {
+                int r = rnd.nextInt(12);
+                if (r == 0 && s.match() == MatchMode.IDNUMBER
+                        && moodle.accounts.values().stream().noneMatch(a -> a.username.equals(p.loginNorm))) {
+                    moodle.handMade(p.loginNorm, "", "S", "Q", "sq" + (fresh++) + "@example.net", false, null);
+                } else if (r == 1 && moodle.accounts.values().stream().noneMatch(a -> a.email.equals(p.email))) {
+                    moodle.handMade("sq" + (fresh++), "", "S", "Q", p.email, false, null);
+                }
+            }
             for (int i = 0; i < 3; i++) { // accounts nobody matches
                 moodle.handMade("noise" + i, "", "N", "N", "noise" + i + "@example.net", false, null);
             }
@@ -456,7 +466,7 @@ class ConvergenceTest {
 
             // users
             UserPlan up = UserPlanner.plan(du, userLinks, UserPlanner.indexByMatchKey(moodle.accountViews(),
-                    s.match()), s, rnd);
+                    s.match()), moodle.accountViews(), s, rnd);
             lastPlan = up;
             for (UserPlan.Create c : up.creates()) {
                 long id = moodle.createUser(c.moodleUser());
@@ -571,6 +581,12 @@ class ConvergenceTest {
                     heldU.put(a.username(), k);
                     heldE.put(a.email().toLowerCase(Locale.ROOT), k);
                 });
+                Map<String, Long> unmanagedU = new HashMap<>();
+                Map<String, Long> unmanagedE = new HashMap<>();
+                handMadeSnapshot.values().stream().filter(a -> !modelAdoptedId.containsValue(a.id())).forEach(a -> {
+                    unmanagedU.put(a.username(), a.id());
+                    unmanagedE.put(a.email().toLowerCase(Locale.ROOT), a.id());
+                });
                 Map<String, UserKey> claimedU = new HashMap<>();
                 Map<String, UserKey> claimedE = new HashMap<>();
                 Set<Long> adoptedThisRun = new HashSet<>();
@@ -604,6 +620,14 @@ class ConvergenceTest {
                         if (handMadeId != null && adoptedThisRun.contains(handMadeId)) {
                             blocked = true;
                         }
+                    }
+                    // an unmanaged account holds the username or e-mail (unless it is the one being adopted)
+                    Long cand = handMadeId;
+                    Long uOwner = unmanagedU.get(p.loginNorm);
+                    Long eOwner = unmanagedE.get(e);
+                    if ((uOwner != null && !uOwner.equals(cand))
+                            || (!s.allowSharedEmail() && eOwner != null && !eOwner.equals(cand))) {
+                        blocked = true;
                     }
                     if (blocked) {
                         modelBlocked.add(k);

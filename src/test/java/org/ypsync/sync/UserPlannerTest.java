@@ -286,6 +286,29 @@ class UserPlannerTest {
     }
 
     @Test
+    void knownUnmanagedAccountsBlockCreatesThatMoodleWouldRefuse() {
+        UserSyncSettings idn = S.withMatch(MatchMode.IDNUMBER);
+        MoodleAccount squatter = new MoodleAccount(70, "apprenant10007", "", "X", "Y", "x@example.fr", "manual",
+                false, null);
+        MoodleAccount sameMail = new MoodleAccount(71, "someone", "", "X", "Y", "LEA.MARTIN@example.fr", "manual",
+                false, null);
+        UserPlan p = UserPlanner.plan(List.of(jean, lea), Map.of(), Map.of(), List.of(squatter, sameMail), idn,
+                new Random(1));
+        assertTrue(p.creates().isEmpty());
+        assertEquals(List.of("username [apprenant10007] is already used by another Moodle account (id 70)",
+                "e-mail <lea.martin@example.fr> is already used by another Moodle account (id 71)"
+                        + " and Moodle does not allow shared e-mails"),
+                p.rejections().stream().map(UserPlan.Rejection::reason).toList());
+        UserPlan shared = UserPlanner.plan(List.of(lea), Map.of(), Map.of(), List.of(sameMail),
+                idn.withAllowSharedEmail(true), new Random(1));
+        assertEquals(1, shared.creates().size());
+        // the person's own account (linked or being adopted) does not block it
+        UserPlan own = UserPlanner.plan(List.of(jean), links(linkFor(jean, 70, S, false)), Map.of(),
+                List.of(squatter), idn, new Random(1));
+        assertTrue(own.rejections().isEmpty(), own.toString());
+    }
+
+    @Test
     void existingAccountIsAdoptedAndOnlyDifferingFieldsWritten() {
         MoodleAccount existing = new MoodleAccount(55, "apprenant10007", "", "Jean", "DUPONT",
                 "jean.dupont@example.fr", "manual", true, null);
