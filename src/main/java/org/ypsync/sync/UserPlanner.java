@@ -172,6 +172,14 @@ public final class UserPlanner {
                         rejections.add(new UserPlan.Rejection(k, d.login(), why));
                         continue;
                     }
+                    // a username match with an account typed as another kind is two people, not one
+                    if (s.userTypeField() != null && account.userType() != null && !account.userType().isEmpty()
+                            && !account.userType().equals(d.kind().value())) {
+                        rejections.add(new UserPlan.Rejection(k, d.login(), "Moodle account id " + account.id()
+                                + " [" + account.username() + "] is a " + account.userType() + " account, not a "
+                                + d.kind().value() + "; not merged"));
+                        continue;
+                    }
                 }
             }
             long ownId = link != null ? link.moodleId() : account != null ? account.id() : -1;

@@ -322,8 +322,10 @@ class ConvergenceTest {
                     if (handMadeByMatchKey.containsKey(p.loginNorm)) {
                         continue;
                     }
+                    // mostly untyped; sometimes typed, possibly as another kind (then it is not this person)
+                    String type = rnd.nextInt(3) == 0 ? pick(List.of("student", "teacher", "tutor")) : null;
                     long id = moodle.handMade(p.loginNorm, "", p.first.toUpperCase(Locale.ROOT), p.last, email,
-                            suspended, null);
+                            suspended, type);
                     handMadeByMatchKey.put(p.loginNorm, id);
                 } else {
                     String type = rnd.nextBoolean() ? p.kind.value() : null;
@@ -622,6 +624,12 @@ class ConvergenceTest {
                         }
                     }
                     // an unmanaged account holds the username or e-mail (unless it is the one being adopted)
+                    if (handMadeId != null && s.userTypeField() != null) {
+                        String type = handMadeSnapshot.get(handMadeId).userType();
+                        if (type != null && !type.equals(p.kind.value())) {
+                            blocked = true; // typed as another kind: never merged
+                        }
+                    }
                     Long cand = handMadeId;
                     Long uOwner = unmanagedU.get(p.loginNorm);
                     Long eOwner = unmanagedE.get(e);

@@ -334,6 +334,20 @@ class UserPlannerTest {
     }
 
     @Test
+    void anAccountTypedAsAnotherKindIsNotAdopted() {
+        MoodleAccount teacherAccount = new MoodleAccount(55, "apprenant10007", "300", "Jean", "Dupont",
+                "prof@example.fr", "manual", false, "teacher");
+        UserPlan p = UserPlanner.plan(List.of(jean), Map.of(), Map.of("apprenant10007", teacherAccount), S,
+                new Random(1));
+        assertTrue(p.adoptions().isEmpty() && p.creates().isEmpty());
+        assertTrue(p.rejections().get(0).reason().contains("is a teacher account, not a student"));
+        // with the type field off, the type is not known and the username decides
+        UserPlan off = UserPlanner.plan(List.of(jean), Map.of(), Map.of("apprenant10007", teacherAccount),
+                S.withUserTypeField(null), new Random(1));
+        assertEquals(1, off.adoptions().size());
+    }
+
+    @Test
     void accountLinkedToSomeoneElseIsNeverTakenOver() {
         DesiredUser other = new DesiredUser(1, UserKind.STUDENT, "1", "apprenant10007", "X", "Y", "xy@example.fr",
                 true, Set.of());
