@@ -64,6 +64,36 @@ class ConvergenceTest {
         assertTrue(total.deferred * 5 < ROUNDS * 40, "most rounds converge in one pass: " + total.deferred);
     }
 
+    @Test
+    void partialSourceFailureIsHeldBackAndLeavesNoTrace() {
+        int tripped = 0;
+        for (int seed = 0; seed < 30; seed++) {
+            Scenario sc = new Scenario(seed);
+            sc.run();
+            Map<Long, Boolean> suspendedBefore = new HashMap<>();
+            sc.moodle.accounts.values().forEach(a -> suspendedBefore.put(a.id, a.suspended));
+            Map<Long, Set<Long>> membersBefore = new HashMap<>();
+            sc.moodle.members.forEach((c, m) -> membersBefore.put(c, new TreeSet<>(m)));
+            // NetYpareo answers with only some of its people (no changes otherwise)
+            List<Person> hidden = sc.people.stream().filter(p -> p.present && sc.rnd.nextInt(3) != 0).toList();
+            hidden.forEach(p -> p.present = false);
+            sc.force = false;
+            sc.pass(true);
+            if (!sc.heldBack) {
+                continue; // too few people hidden to trip the guard in this scenario
+            }
+            tripped++;
+            sc.moodle.accounts.values().forEach(a -> assertEquals(suspendedBefore.get(a.id), a.suspended,
+                    sc.ctx() + ": nothing suspended while the guard holds"));
+            membersBefore.forEach((c, m) -> assertTrue(sc.moodle.members.get(c).containsAll(m),
+                    sc.ctx() + ": nobody removed from a cohort while the guard holds"));
+            // NetYpareo is back: nothing to write
+            hidden.forEach(p -> p.present = true);
+            assertFalse(sc.pass(true), sc.ctx() + ": recovery must not write anything");
+        }
+        assertTrue(tripped > 10, "guard tripped in " + tripped + " scenarios");
+    }
+
     static final class Stats {
         int creates, adoptions, updates, suspensions, revivals, rejections, driftRepairs, memberAdds, memberRemoves,
                 cohortUpdates, deferred;
@@ -133,6 +163,9 @@ class ConvergenceTest {
         final Set<UserKey> modelBlocked = new HashSet<>();
         final Map<String, Integer> idCounter = new HashMap<>();
         final Stats stats = new Stats();
+        /** --force; when false, a tripped suspension guard also holds back membership removals (the glue's rule). */
+        boolean force = true;
+        boolean heldBack;
         final int instances;
         int fresh;
         UserPlan lastPlan;
@@ -486,7 +519,8 @@ class ConvergenceTest {
                 w.putAll(u.after());
                 userLinks.put(u.key(), new UserLink(u.key(), l.moodleId(), w, l.suspendedByUs()));
             }
-            for (UserPlan.Suspension x : up.suspensionsToExecute(true)) {
+            heldBack = up.suspensionGuard().isPresent() && !force;
+            for (UserPlan.Suspension x : up.suspensionsToExecute(force)) {
                 moodle.setSuspended(x.moodleId(), true);
                 UserLink l = userLinks.get(x.key());
                 userLinks.put(x.key(), new UserLink(x.key(), l.moodleId(), l.written(), true));
@@ -519,7 +553,7 @@ class ConvergenceTest {
             for (UserPlan.Revival r : dp.revivals()) {
                 moodle.setSuspended(r.moodleId(), false);
             }
-            for (UserPlan.Suspension x : dp.suspensionsToExecute(true)) {
+            for (UserPlan.Suspension x : dp.suspensionsToExecute(force)) {
                 moodle.setSuspended(x.moodleId(), true);
             }
             stats.driftRepairs += dp.updates().size() + dp.revivals().size() + dp.suspensions().size();
@@ -548,7 +582,7 @@ class ConvergenceTest {
             for (MembershipPlan.Member m : mp.adds()) {
                 moodle.addMember(cohortLinks.get(m.cohortIdnumber()).moodleId(), m.moodleUserId());
             }
-            for (MembershipPlan.Member m : mp.removalsToExecute(true)) {
+            for (MembershipPlan.Member m : heldBack ? List.<MembershipPlan.Member>of() : mp.removalsToExecute(force)) {
                 moodle.removeMember(cohortLinks.get(m.cohortIdnumber()).moodleId(), m.moodleUserId());
             }
             stats.memberAdds += mp.adds().size();
