@@ -11,7 +11,7 @@ public record UserKey(int instanceIndex, UserKind kind, String netypareoId) impl
 
     public UserKey {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(netypareoId, "netypareoId");
+        netypareoId = Objects.requireNonNull(netypareoId, "netypareoId").trim();
         if (instanceIndex < 0) {
             throw new IllegalArgumentException("instance index must be >= 0");
         }
@@ -19,7 +19,7 @@ public record UserKey(int instanceIndex, UserKind kind, String netypareoId) impl
 
     /** The Moodle idnumber this person gets. */
     public String idnumber() {
-        return Naming.prefix(instanceIndex) + netypareoId.trim();
+        return Naming.prefix(instanceIndex) + netypareoId;
     }
 
     @Override
