@@ -74,6 +74,44 @@ public final class CohortPlanner {
         return new CohortPlan(creates, adoptions, updates, left, rejections, unchanged);
     }
 
+    /**
+     * Repairs hand edits of managed cohorts: for each desired cohort that is linked, a Moodle cohort (read back by id)
+     * whose idnumber, name or description differs from what ypsync wrote gets an update with the full record (before =
+     * Moodle's value). A linked cohort not found in Moodle (deleted by hand) is reported as a rejection; the glue may
+     * drop its link so the next run recreates it. Cohorts no longer desired are not repaired.
+     */
+    public static CohortPlan drift(List<DesiredCohort> desired, Map<String, CohortLink> links,
+            Map<Long, MoodleCohort> moodleById) {
+        List<CohortPlan.Update> updates = new ArrayList<>();
+        List<CohortPlan.Rejection> missing = new ArrayList<>();
+        int unchanged = 0;
+        List<DesiredCohort> sorted = new ArrayList<>(desired);
+        sorted.sort(Comparator.comparing(DesiredCohort::idnumber));
+        Set<String> seen = new HashSet<>();
+        for (DesiredCohort c : sorted) {
+            CohortLink l = links.get(c.idnumber());
+            if (l == null || !seen.add(c.idnumber())) {
+                continue;
+            }
+            MoodleCohort m = moodleById.get(l.moodleId());
+            if (m == null) {
+                missing.add(new CohortPlan.Rejection(c.idnumber(), c.name(), c.family(),
+                        "linked Moodle cohort id " + l.moodleId() + " not found (deleted by hand?)"));
+                continue;
+            }
+            Map<String, FieldChange> changes = UserPlanner.diff(m.fields(), l.written());
+            if (changes.isEmpty()) {
+                unchanged++;
+            } else {
+                DesiredCohort record = new DesiredCohort(l.written().getOrDefault(DesiredCohort.IDNUMBER, c.idnumber()),
+                        l.written().getOrDefault(DesiredCohort.NAME, c.name()),
+                        l.written().getOrDefault(DesiredCohort.DESCRIPTION, c.description()), c.family());
+                updates.add(new CohortPlan.Update(record, l.moodleId(), changes));
+            }
+        }
+        return new CohortPlan(List.of(), List.of(), updates, List.of(), missing, unchanged);
+    }
+
     private static String validate(DesiredCohort c) {
         if (c.idnumber().isEmpty()) {
             return "missing idnumber";

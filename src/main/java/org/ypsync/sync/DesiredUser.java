@@ -12,7 +12,7 @@ public record DesiredUser(int instanceIndex, UserKind kind, String netypareoId, 
 
     public DesiredUser {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(netypareoId, "netypareoId");
+        netypareoId = Objects.requireNonNull(netypareoId, "netypareoId").trim();
         siteCohortIdnumbers = siteCohortIdnumbers == null ? Set.of() : Set.copyOf(siteCohortIdnumbers);
     }
 

@@ -51,6 +51,24 @@ public final class Guards {
                 share(maxShare), currentSize));
     }
 
+    /**
+     * Trips when NetYpareo gave no record at all for a population ypsync already manages (like auth_ldap, which
+     * aborts on 0 users): an empty answer is far more likely an outage or a filter mistake than everyone leaving.
+     * The glue should then skip the stage's suspensions and membership removals (small cohorts are not covered by
+     * the per-cohort removal guard).
+     */
+    public static Optional<String> emptySource(String population, int desiredRecords, int managedPopulation) {
+        if (desiredRecords < 0 || managedPopulation < 0) {
+            throw new IllegalArgumentException("negative guard argument");
+        }
+        if (desiredRecords > 0 || managedPopulation == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("Empty source guard: NetYpareo returned no %s while ypsync manages %d;"
+                + " suspensions and removals held back, check NetYpareo or run with --force", population,
+                managedPopulation));
+    }
+
     static int allowed(int population, double maxShare) {
         return Math.max(1, (int) Math.floor(maxShare * population + 1e-9));
     }

@@ -1,6 +1,5 @@
 package org.ypsync.sync;
 
-import java.math.BigInteger;
 import java.util.Comparator;
 import java.util.Objects;
 
@@ -12,7 +11,7 @@ public record UserKey(int instanceIndex, UserKind kind, String netypareoId) impl
 
     public UserKey {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(netypareoId, "netypareoId");
+        netypareoId = Objects.requireNonNull(netypareoId, "netypareoId").trim();
         if (instanceIndex < 0) {
             throw new IllegalArgumentException("instance index must be >= 0");
         }
@@ -20,7 +19,7 @@ public record UserKey(int instanceIndex, UserKind kind, String netypareoId) impl
 
     /** The Moodle idnumber this person gets. */
     public String idnumber() {
-        return Naming.prefix(instanceIndex) + netypareoId.trim();
+        return Naming.prefix(instanceIndex) + netypareoId;
     }
 
     @Override
@@ -34,12 +33,36 @@ public record UserKey(int instanceIndex, UserKind kind, String netypareoId) impl
     }
 
     static int compareIds(String a, String b) {
-        if (a.matches("[0-9]{1,40}") && b.matches("[0-9]{1,40}")) {
-            int c = new BigInteger(a).compareTo(new BigInteger(b));
+        if (isDigits(a) && isDigits(b)) {
+            // numeric order without parsing: fewer significant digits first, then digit by digit
+            String x = stripZeros(a);
+            String y = stripZeros(b);
+            int c = x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
             if (c != 0) {
                 return c;
             }
         }
         return a.compareTo(b);
+    }
+
+    private static String stripZeros(String s) {
+        int i = 0;
+        while (i < s.length() - 1 && s.charAt(i) == '0') {
+            i++;
+        }
+        return s.substring(i);
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 /**
  * The user actions of one run. Unchanged users produce no action, only a count. The suspension guard verdict is
  * carried here; the glue skips the suspensions when it tripped unless --force ({@link #suspensionsToExecute}).
+ * managedPopulation = linked accounts not suspended by ypsync (the guard's base).
  */
 public record UserPlan(List<Create> creates, List<Adoption> adoptions, List<Update> updates,
         List<Suspension> suspensions, List<Revival> revivals, List<Rejection> rejections, int unchanged,

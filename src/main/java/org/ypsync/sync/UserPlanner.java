@@ -63,6 +63,19 @@ public final class UserPlanner {
 
     public static UserPlan plan(List<DesiredUser> desired, Map<UserKey, UserLink> links,
             Map<String, MoodleAccount> existingByMatchKey, UserSyncSettings s, Random passwordRandom) {
+        return plan(desired, links, existingByMatchKey, List.of(), s, passwordRandom);
+    }
+
+    /**
+     * As above, with knownAccounts: any other Moodle accounts the glue has read (e.g. looked up by the desired
+     * usernames and e-mails). A create, adoption or change onto a username, or (unless shared e-mails are allowed)
+     * an e-mail, that one of them already has is rejected before Moodle refuses it: core_user_create_users rolls
+     * back the whole batch on the first duplicate.
+     */
+    public static UserPlan plan(List<DesiredUser> desired, Map<UserKey, UserLink> links,
+            Map<String, MoodleAccount> existingByMatchKey, Collection<MoodleAccount> knownAccounts,
+            UserSyncSettings s, Random passwordRandom) {
+        Objects.requireNonNull(knownAccounts, "knownAccounts");
         Objects.requireNonNull(desired, "desired");
         Objects.requireNonNull(links, "links");
         Objects.requireNonNull(existingByMatchKey, "existingByMatchKey");
@@ -93,6 +106,17 @@ public final class UserPlanner {
             String e = l.written().get(UserFields.EMAIL);
             if (e != null && !s.allowSharedEmail()) {
                 emailHolder.putIfAbsent(Emails.uniquenessKey(e), l.key());
+            }
+        }
+
+        Map<String, MoodleAccount> knownByUsername = new HashMap<>();
+        Map<String, MoodleAccount> knownByEmail = new HashMap<>();
+        for (MoodleAccount a : knownAccounts) {
+            if (a.username() != null) {
+                knownByUsername.merge(a.username(), a, (x, y) -> x.id() <= y.id() ? x : y);
+            }
+            if (a.email() != null && !a.email().isEmpty()) {
+                knownByEmail.merge(Emails.uniquenessKey(a.email()), a, (x, y) -> x.id() <= y.id() ? x : y);
             }
         }
 
@@ -148,6 +172,14 @@ public final class UserPlanner {
                         rejections.add(new UserPlan.Rejection(k, d.login(), why));
                         continue;
                     }
+                    // a username match with an account typed as another kind is two people, not one
+                    if (s.userTypeField() != null && account.userType() != null && !account.userType().isEmpty()
+                            && !account.userType().equals(d.kind().value())) {
+                        rejections.add(new UserPlan.Rejection(k, d.login(), "Moodle account id " + account.id()
+                                + " [" + account.username() + "] is a " + account.userType() + " account, not a "
+                                + d.kind().value() + "; not merged"));
+                        continue;
+                    }
                 }
             }
             long ownId = link != null ? link.moodleId() : account != null ? account.id() : -1;
@@ -157,14 +189,6 @@ public final class UserPlanner {
                         "username [" + username + "] is already used by " + uHolder + "; not merged"));
                 continue;
             }
-            if (s.match() == MatchMode.USERNAME && link != null) {
-                MoodleAccount other = existingByMatchKey.get(username);
-                if (other != null && other.id() != ownId) {
-                    rejections.add(new UserPlan.Rejection(k, d.login(), "username [" + username
-                            + "] is already used by another Moodle account (id " + other.id() + ")"));
-                    continue;
-                }
-            }
             if (!s.allowSharedEmail()) {
                 UserKey eHolder = emailHolder.get(emailKey);
                 if (eHolder != null && !eHolder.equals(k)) {
@@ -172,6 +196,25 @@ public final class UserPlanner {
                             + "> is shared with " + eHolder + " and Moodle does not allow shared e-mails"));
                     continue;
                 }
+            }
+            // accounts ypsync does not manage (or whose link it lost) hold values too
+            MoodleAccount other = knownByUsername.get(username);
+            if ((other == null || other.id() == ownId) && s.match() == MatchMode.USERNAME) {
+                other = existingByMatchKey.get(username);
+            }
+            if (other != null && other.id() != ownId) {
+                rejections.add(new UserPlan.Rejection(k, d.login(), "username [" + username
+                        + "] is already used by another Moodle account (id " + other.id() + ")"));
+                continue;
+            }
+            MoodleAccount sameEmail = s.allowSharedEmail() ? null : knownByEmail.get(emailKey);
+            if (sameEmail != null && sameEmail.id() != ownId) {
+                rejections.add(new UserPlan.Rejection(k, d.login(), "e-mail <" + t.fields.get(UserFields.EMAIL)
+                        + "> is already used by another Moodle account (id " + sameEmail.id()
+                        + ") and Moodle does not allow shared e-mails"));
+                continue;
+            }
+            if (!s.allowSharedEmail()) {
                 emailHolder.put(emailKey, k);
             }
             usernameHolder.put(username, k);
@@ -214,9 +257,11 @@ public final class UserPlanner {
                         idnumberOf(l), "no longer in NetYpareo"));
             }
         }
-        Optional<String> guard = Guards.suspensions(suspensions.size(), links.size(), s.maxSuspensionShare());
+        // the guard's population is the accounts still working: years of suspended leavers must not dilute it
+        int population = activePopulation(links);
+        Optional<String> guard = Guards.suspensions(suspensions.size(), population, s.maxSuspensionShare());
         return new UserPlan(creates, adoptions, updates, suspensions, revivals, rejections, unchanged,
-                inactiveWithoutAccount, List.of(), links.size(), guard);
+                inactiveWithoutAccount, List.of(), population, guard);
     }
 
     /**
@@ -275,9 +320,15 @@ public final class UserPlanner {
                 unchanged++;
             }
         }
-        Optional<String> guard = Guards.suspensions(suspensions.size(), links.size(), s.maxSuspensionShare());
+        int population = activePopulation(links);
+        Optional<String> guard = Guards.suspensions(suspensions.size(), population, s.maxSuspensionShare());
         return new UserPlan(List.of(), List.of(), updates, suspensions, revivals, List.of(), unchanged, 0, missing,
-                links.size(), guard);
+                population, guard);
+    }
+
+    /** Managed accounts ypsync has not suspended: the population the suspension guard measures against. */
+    public static int activePopulation(Map<UserKey, UserLink> links) {
+        return (int) links.values().stream().filter(l -> !l.suspendedByUs()).count();
     }
 
     private static String idnumberOf(UserLink l) {

@@ -78,4 +78,22 @@ class CohortPlannerTest {
         assertTrue(p.adoptions().isEmpty() && p.creates().isEmpty());
         assertTrue(p.rejections().get(0).reason().contains("already linked to [SITE_OLD]"));
     }
+
+    @Test
+    void driftRestoresHandEditedCohortsAndReportsDeletedOnes() {
+        Map<String, CohortLink> links = Map.of("SITE_S1", link(S1, 3), "GRP_846001", link(G1, 9));
+        CohortPlan p = CohortPlanner.drift(List.of(S1, G1), links, Map.of(3L,
+                new MoodleCohort(3, "SITE_S1", "Renamed by hand", ""), 9L,
+                new MoodleCohort(9, "GRP_846001", "BTS MCO 1", "2025-2026")));
+        assertEquals(1, p.unchanged());
+        CohortPlan.Update u = p.updates().get(0);
+        assertEquals(S1, u.cohort());
+        assertEquals(Map.of("name", new FieldChange("Renamed by hand", "SITE1")), u.changes());
+
+        CohortPlan gone = CohortPlanner.drift(List.of(S1), links, Map.of());
+        assertTrue(gone.rejections().get(0).reason().contains("not found"));
+        assertTrue(gone.hasNoWrites());
+        // a cohort no longer desired is not repaired
+        assertTrue(CohortPlanner.drift(List.of(), links, Map.of()).rejections().isEmpty());
+    }
 }

@@ -57,4 +57,12 @@ class GuardsTest {
         assertThrows(IllegalArgumentException.class, () -> Guards.suspensions(-1, 10, 0.1));
         assertThrows(IllegalArgumentException.class, () -> Guards.suspensions(1, 10, Double.NaN));
     }
+
+    @Test
+    void emptySourceTripsOnlyWhenSomethingIsManaged() {
+        assertTrue(Guards.emptySource("students", 0, 0).isEmpty());
+        assertTrue(Guards.emptySource("students", 1, 500).isEmpty());
+        String r = Guards.emptySource("students", 0, 500).orElseThrow();
+        assertTrue(r.contains("no students") && r.contains("manages 500") && r.contains("--force"), r);
+    }
 }

@@ -28,7 +28,9 @@ class NamingTest {
         assertEquals("6106273", Naming.userIdnumber(0, "6106273"));
         assertEquals("1_6106273", Naming.userIdnumber(1, "6106273"));
         assertEquals("1_6106273", new UserKey(1, UserKind.STUDENT, "6106273").idnumber());
+        assertEquals(new UserKey(0, UserKind.STUDENT, "42"), new UserKey(0, UserKind.STUDENT, " 42 "));
         assertThrows(IllegalArgumentException.class, () -> Naming.prefix(-1));
+        assertThrows(IllegalArgumentException.class, () -> new UserKey(-1, UserKind.STUDENT, "1"));
         assertThrows(IllegalArgumentException.class, () -> Naming.siteCohortIdnumber(0, " "));
     }
 

@@ -286,6 +286,29 @@ class UserPlannerTest {
     }
 
     @Test
+    void knownUnmanagedAccountsBlockCreatesThatMoodleWouldRefuse() {
+        UserSyncSettings idn = S.withMatch(MatchMode.IDNUMBER);
+        MoodleAccount squatter = new MoodleAccount(70, "apprenant10007", "", "X", "Y", "x@example.fr", "manual",
+                false, null);
+        MoodleAccount sameMail = new MoodleAccount(71, "someone", "", "X", "Y", "LEA.MARTIN@example.fr", "manual",
+                false, null);
+        UserPlan p = UserPlanner.plan(List.of(jean, lea), Map.of(), Map.of(), List.of(squatter, sameMail), idn,
+                new Random(1));
+        assertTrue(p.creates().isEmpty());
+        assertEquals(List.of("username [apprenant10007] is already used by another Moodle account (id 70)",
+                "e-mail <lea.martin@example.fr> is already used by another Moodle account (id 71)"
+                        + " and Moodle does not allow shared e-mails"),
+                p.rejections().stream().map(UserPlan.Rejection::reason).toList());
+        UserPlan shared = UserPlanner.plan(List.of(lea), Map.of(), Map.of(), List.of(sameMail),
+                idn.withAllowSharedEmail(true), new Random(1));
+        assertEquals(1, shared.creates().size());
+        // the person's own account (linked or being adopted) does not block it
+        UserPlan own = UserPlanner.plan(List.of(jean), links(linkFor(jean, 70, S, false)), Map.of(),
+                List.of(squatter), idn, new Random(1));
+        assertTrue(own.rejections().isEmpty(), own.toString());
+    }
+
+    @Test
     void existingAccountIsAdoptedAndOnlyDifferingFieldsWritten() {
         MoodleAccount existing = new MoodleAccount(55, "apprenant10007", "", "Jean", "DUPONT",
                 "jean.dupont@example.fr", "manual", true, null);
@@ -308,6 +331,20 @@ class UserPlannerTest {
         assertFalse(q.adoptions().get(0).writes());
         assertTrue(q.hasNoWrites());
         assertFalse(q.isEmpty(), "the adoption still has to be recorded as a link");
+    }
+
+    @Test
+    void anAccountTypedAsAnotherKindIsNotAdopted() {
+        MoodleAccount teacherAccount = new MoodleAccount(55, "apprenant10007", "300", "Jean", "Dupont",
+                "prof@example.fr", "manual", false, "teacher");
+        UserPlan p = UserPlanner.plan(List.of(jean), Map.of(), Map.of("apprenant10007", teacherAccount), S,
+                new Random(1));
+        assertTrue(p.adoptions().isEmpty() && p.creates().isEmpty());
+        assertTrue(p.rejections().get(0).reason().contains("is a teacher account, not a student"));
+        // with the type field off, the type is not known and the username decides
+        UserPlan off = UserPlanner.plan(List.of(jean), Map.of(), Map.of("apprenant10007", teacherAccount),
+                S.withUserTypeField(null), new Random(1));
+        assertEquals(1, off.adoptions().size());
     }
 
     @Test
@@ -388,6 +425,24 @@ class UserPlannerTest {
         assertTrue(twoLeavers.suspensionsToExecute(false).isEmpty());
         assertEquals(2, twoLeavers.suspensionsToExecute(true).size());
         assertTrue(twoLeavers.suspensionGuard().get().contains("2 of 5"), twoLeavers.suspensionGuard().get());
+    }
+
+    @Test
+    void alreadySuspendedLeaversDoNotDiluteTheGuard() {
+        Map<UserKey, UserLink> lm = new HashMap<>();
+        List<DesiredUser> stay = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            DesiredUser d = student(String.valueOf(i), "u" + i, "F", "L", "u" + i + "@example.fr");
+            boolean oldLeaver = i > 10;
+            lm.put(d.key(), linkFor(d, i, S, oldLeaver));
+            if (i <= 8) {
+                stay.add(d);
+            }
+        }
+        UserPlan p = plan(stay, lm);
+        assertEquals(2, p.suspensions().size());
+        assertEquals(10, p.managedPopulation());
+        assertTrue(p.suspensionGuard().isPresent(), "2 of the 10 working accounts is over 10%");
     }
 
     @Test
