@@ -124,7 +124,8 @@ public final class NetypareoClient {
             discard(body);
             throw unavailable(instance, path, status, "cannot read the answer of " + safe(uri) + " (" + e + ")", e);
         }
-        return new RecordStream(parser, instance.id(), label, path);
+        return new RecordStream(parser, instance.id(), label, path,
+                response.headers().firstValue("Content-Type").orElse(null));
     }
 
     /** All records of a (small) resource. Same exceptions as {@link #open}. */

@@ -34,20 +34,30 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
     private boolean done;
     private int count;
 
-    RecordStream(JsonParser parser, String instanceId, String label, String path) {
+    RecordStream(JsonParser parser, String instanceId, String label, String path, String contentType) {
         this.parser = parser;
         this.instanceId = instanceId;
         this.label = label;
         this.path = path;
-        JsonToken first = token();
+        String type = contentType == null ? "" : " (Content-Type " + contentType + ")";
+        JsonToken first;
+        try {
+            first = parser.nextToken();
+        } catch (JsonProcessingException e) {
+            close();
+            throw malformed("the body is not JSON" + type + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            close();
+            throw broken(e);
+        }
         if (first == JsonToken.START_OBJECT) {
             envelope = Envelope.KEYED;
         } else if (first == JsonToken.START_ARRAY) {
             envelope = Envelope.ARRAY;
         } else {
             close();
-            throw malformed(first == null ? "the body is empty" : "the body is not a JSON object or array (it starts with "
-                    + describe(first) + ")", null);
+            throw malformed(first == null ? "the body is empty" : "the body is not a JSON object or array"
+                    + type + ": it starts with " + describe(first), null);
         }
     }
 
