@@ -33,6 +33,7 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
     private String currentKey;
     private boolean done;
     private int count;
+    private NetypareoException failure;
 
     RecordStream(JsonParser parser, String instanceId, String label, String path, String contentType) {
         this.parser = parser;
@@ -77,8 +78,17 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
+        if (failure != null) {
+            // a failed stream never looks like a complete one
+            throw failure;
+        }
         if (next == null && !done) {
-            advance();
+            try {
+                advance();
+            } catch (NetypareoException e) {
+                failure = e;
+                throw e;
+            }
         }
         return next != null;
     }

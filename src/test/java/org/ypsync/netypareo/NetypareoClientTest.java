@@ -185,6 +185,25 @@ class NetypareoClientTest {
         NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites"));
         assertEquals(400, e.status());
         assertFalse(e.retryable());
+        assertTrue(e.getMessage().endsWith("unexpected HTTP 400 for 'sites' at " + emulator.baseUrl("demo")
+                + "index.php/r/v1/sites: Erreur 400"), e.getMessage());
+    }
+
+    @Test
+    void redirectsAreNotFollowed() {
+        emulator.fault("demo", "sites", Fault.status(302));
+        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites"));
+        assertEquals(302, e.status());
+        assertTrue(e.getMessage().contains("redirected (HTTP 302)"), e.getMessage());
+    }
+
+    @Test
+    void errorBodyExcerptIsOneLineWithTheTokenMasked() {
+        emulator.fault("demo", "sites", Fault.status(500, "text/html",
+                "<html><head><style>b {}</style></head><body><h1>Erreur</h1>\n<p>Jeton " + TOKEN
+                        + " : base indisponible</p></body></html>"));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites"));
+        assertTrue(e.getMessage().endsWith(": Erreur Jeton **** : base indisponible"), e.getMessage());
     }
 
     @Test
@@ -259,8 +278,10 @@ class NetypareoClientTest {
             NetypareoMalformedBodyException e = expect(NetypareoMalformedBodyException.class,
                     () -> s.forEachRemaining(got::add));
             assertTrue(e.getMessage().contains("utilisateur/apprenants"), e.getMessage());
+            assertThrows(NetypareoMalformedBodyException.class, s::hasNext, "a failed stream stays failed");
         }
         assertFalse(got.isEmpty(), "the valid start was streamed");
+        assertTrue(got.size() > 1);
         assertTrue(got.size() < emulator.data("demo").students().size());
         emulator.clearFaults();
         emulator.fault("same", "utilisateur/apprenants", Fault.truncatedBody());

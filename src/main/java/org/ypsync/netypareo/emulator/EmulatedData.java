@@ -298,6 +298,11 @@ public final class EmulatedData {
                 g.trainingCode(), g.start() != null && g.start().isAfter(end) ? end : g.start(), end));
     }
 
+    /** Ends an FC group on {@code end} (e.g. before the FC window, so it drops out of the answers). */
+    public void endFcGroup(int code, LocalDate end) {
+        endGroup(code, end);
+    }
+
     /** Removes every member; the group stays. */
     public synchronized void emptyGroup(int code) {
         require(group(code).orElse(null), "group", code);
