@@ -114,11 +114,14 @@ public final class NetypareoClient {
         }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
-            String excerpt = excerpt(response.body(), instance.token());
             NetypareoException e = classify(instance, path, uri, status,
                     response.headers().firstValue("Location").orElse(null));
-            if (excerpt.isEmpty() || e instanceof NetypareoAccessDeniedException
-                    || e instanceof NetypareoNotFoundException) {
+            if (e instanceof NetypareoAccessDeniedException || e instanceof NetypareoNotFoundException) {
+                discard(response.body());
+                throw e;
+            }
+            String excerpt = excerpt(response.body(), instance.token());
+            if (excerpt.isEmpty()) {
                 throw e;
             }
             // the start of an error page often says what went wrong
