@@ -356,7 +356,11 @@ public final class EmulatedData {
 
     // ------------------------------------------------------------------ raw records
 
-    /** Serves {@code record} after the regular records of {@code path} (e.g. "utilisateur/apprenants"). */
+    /**
+     * Serves {@code record} after the regular records of {@code path}: a contract path without its query
+     * ("sites", "utilisateur/apprenants", "formation-longue/groupes"), or "formation-courte/groupes" for every FC
+     * window, or "groupes/apprenants" for the members of every group. For a deliberately broken record.
+     */
     public synchronized void addRawRecord(String path, JsonNode record) {
         rawExtras.computeIfAbsent(path, k -> new ArrayList<>()).add(record);
     }
