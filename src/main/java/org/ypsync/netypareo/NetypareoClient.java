@@ -45,7 +45,8 @@ public final class NetypareoClient {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // never follow: a redirect would carry the token to wherever it points
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -113,8 +114,20 @@ public final class NetypareoClient {
         }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
-            discard(response.body());
-            throw classify(instance, path, uri, status);
+            NetypareoException e = classify(instance, path, uri, status,
+                    response.headers().firstValue("Location").orElse(null));
+            if (e instanceof NetypareoAccessDeniedException || e instanceof NetypareoNotFoundException) {
+                discard(response.body());
+                throw e;
+            }
+            String excerpt = excerpt(response.body(), instance.token());
+            if (excerpt.isEmpty()) {
+                throw e;
+            }
+            // the start of an error page often says what went wrong
+            throw e instanceof NetypareoUnavailableException
+                    ? new NetypareoUnavailableException(e.instanceId(), path, status, e.getMessage() + ": " + excerpt, null)
+                    : new NetypareoException(e.instanceId(), path, status, e.getMessage() + ": " + excerpt);
         }
         InputStream body = new DeadlineInputStream(response.body(), readTimeout);
         JsonParser parser;
@@ -124,7 +137,8 @@ public final class NetypareoClient {
             discard(body);
             throw unavailable(instance, path, status, "cannot read the answer of " + safe(uri) + " (" + e + ")", e);
         }
-        return new RecordStream(parser, instance.id(), label, path);
+        return new RecordStream(parser, instance.id(), label, path,
+                response.headers().firstValue("Content-Type").orElse(null));
     }
 
     /** All records of a (small) resource. Same exceptions as {@link #open}. */
@@ -150,6 +164,11 @@ public final class NetypareoClient {
     }
 
     static NetypareoException classify(NetypareoInstance instance, String path, URI uri, int status) {
+        return classify(instance, path, uri, status, null);
+    }
+
+    static NetypareoException classify(NetypareoInstance instance, String path, URI uri, int status,
+                                       String location) {
         String head = "NetYpareo instance " + instance.label() + ": ";
         String id = instance.id();
         if (status == 401 || status == 403) {
@@ -171,6 +190,11 @@ public final class NetypareoClient {
             return unavailable(instance, path, status, "'" + path + "' failed with HTTP " + status + " at " + safe(uri),
                     null);
         }
+        if (status >= 300 && status < 400) {
+            return new NetypareoException(id, path, status, head + "'" + path + "' at " + safe(uri)
+                    + " is redirected (HTTP " + status + ")" + (location == null ? "" : " to " + safe(location))
+                    + "; redirects are not followed, correct the base URL");
+        }
         return new NetypareoException(id, path, status, head + "unexpected HTTP " + status + " for '" + path
                 + "' at " + safe(uri));
     }
@@ -184,6 +208,25 @@ public final class NetypareoClient {
     /** A URL for messages: without user-info, which could hold credentials. */
     static String safe(Object url) {
         return url.toString().replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#]*@", "$1");
+    }
+
+    /**
+     * Up to 200 characters of an error body on one line, tags stripped, the token masked; "" when there is
+     * nothing useful or it cannot be read quickly.
+     */
+    private String excerpt(InputStream body, String token) {
+        try (InputStream in = new DeadlineInputStream(body, readTimeout)) {
+            byte[] head = in.readNBytes(2048);
+            String text = new String(head, java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ")
+                    .replaceAll("<[^>]*>", " ")
+                    .replace(token, "****")
+                    .replaceAll("\\s+", " ")
+                    .trim();
+            return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static void discard(InputStream body) {

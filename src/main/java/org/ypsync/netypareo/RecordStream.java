@@ -33,21 +33,32 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
     private String currentKey;
     private boolean done;
     private int count;
+    private NetypareoException failure;
 
-    RecordStream(JsonParser parser, String instanceId, String label, String path) {
+    RecordStream(JsonParser parser, String instanceId, String label, String path, String contentType) {
         this.parser = parser;
         this.instanceId = instanceId;
         this.label = label;
         this.path = path;
-        JsonToken first = token();
+        String type = contentType == null ? "" : " (Content-Type " + contentType + ")";
+        JsonToken first;
+        try {
+            first = parser.nextToken();
+        } catch (JsonProcessingException e) {
+            close();
+            throw malformed("the body is not JSON" + type + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            close();
+            throw broken(e);
+        }
         if (first == JsonToken.START_OBJECT) {
             envelope = Envelope.KEYED;
         } else if (first == JsonToken.START_ARRAY) {
             envelope = Envelope.ARRAY;
         } else {
             close();
-            throw malformed(first == null ? "the body is empty" : "the body is not a JSON object or array (it starts with "
-                    + describe(first) + ")", null);
+            throw malformed(first == null ? "the body is empty" : "the body is not a JSON object or array"
+                    + type + ": it starts with " + describe(first), null);
         }
     }
 
@@ -67,8 +78,17 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
+        if (failure != null) {
+            // a failed stream never looks like a complete one
+            throw failure;
+        }
         if (next == null && !done) {
-            advance();
+            try {
+                advance();
+            } catch (NetypareoException e) {
+                failure = e;
+                throw e;
+            }
         }
         return next != null;
     }

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -172,14 +173,25 @@ public final class EmulatedData {
 
     /** Removes a student's account, memberships and tutor links. */
     public synchronized void removeStudent(int code) {
-        require(students.remove(code), "student", code);
-        members.values().forEach(m -> m.remove(code));
-        for (TutorAccount t : List.copyOf(tutors.values())) {
-            if (t.studentCodes().contains(code)) {
-                List<Integer> rest = new ArrayList<>(t.studentCodes());
-                rest.remove(Integer.valueOf(code));
-                tutors.put(t.code(), new TutorAccount(t.code(), t.login(), t.lastName(), t.firstName(), t.email(),
-                        t.companyCode(), rest));
+        require(students.get(code), "student", code);
+        removeStudents(Set.of(code));
+    }
+
+    /** Removes students (unknown codes are ignored), their memberships and tutor links, in one pass. */
+    public synchronized void removeStudents(Collection<Integer> codes) {
+        Set<Integer> gone = new HashSet<>(codes);
+        gone.forEach(students::remove);
+        members.values().forEach(m -> m.removeAll(gone));
+        for (Map.Entry<Integer, TutorAccount> e : tutors.entrySet()) {
+            TutorAccount t = e.getValue();
+            for (Integer c : t.studentCodes()) {
+                if (gone.contains(c)) {
+                    List<Integer> rest = new ArrayList<>(t.studentCodes());
+                    rest.removeAll(gone);
+                    e.setValue(new TutorAccount(t.code(), t.login(), t.lastName(), t.firstName(), t.email(),
+                            t.companyCode(), rest));
+                    break;
+                }
             }
         }
     }
@@ -298,6 +310,11 @@ public final class EmulatedData {
                 g.trainingCode(), g.start() != null && g.start().isAfter(end) ? end : g.start(), end));
     }
 
+    /** Ends an FC group on {@code end} (e.g. before the FC window, so it drops out of the answers). */
+    public void endFcGroup(int code, LocalDate end) {
+        endGroup(code, end);
+    }
+
     /** Removes every member; the group stays. */
     public synchronized void emptyGroup(int code) {
         require(group(code).orElse(null), "group", code);
@@ -339,7 +356,11 @@ public final class EmulatedData {
 
     // ------------------------------------------------------------------ raw records
 
-    /** Serves {@code record} after the regular records of {@code path} (e.g. "utilisateur/apprenants"). */
+    /**
+     * Serves {@code record} after the regular records of {@code path}: a contract path without its query
+     * ("sites", "utilisateur/apprenants", "formation-longue/groupes"), or "formation-courte/groupes" for every FC
+     * window, or "groupes/apprenants" for the members of every group. For a deliberately broken record.
+     */
     public synchronized void addRawRecord(String path, JsonNode record) {
         rawExtras.computeIfAbsent(path, k -> new ArrayList<>()).add(record);
     }
@@ -365,6 +386,7 @@ public final class EmulatedData {
         List<Integer> groupCodes = new ArrayList<>(diplomaGroups.keySet());
         List<Integer> siteCodes = new ArrayList<>(sites.keySet());
         Set<Integer> touched = new LinkedHashSet<>();
+        List<Integer> removed = new ArrayList<>();
         int arrivals = 0;
         int leavers = 0;
         int removals = 0;
@@ -400,7 +422,7 @@ public final class EmulatedData {
                     leavers++;
                 }
                 case 1 -> {
-                    removeStudent(code);
+                    removed.add(code);
                     removals++;
                 }
                 case 2 -> {
@@ -423,6 +445,7 @@ public final class EmulatedData {
                 }
             }
         }
+        removeStudents(removed);
         return new Mutation(arrivals, leavers, removals, renames, emails, moves);
     }
 

@@ -35,6 +35,12 @@ public final class Fault {
         return new Fault(Kind.STATUS, status, null, null, null, -1);
     }
 
+    /** Answers this HTTP status with this body. */
+    public static Fault status(int status, String contentType, String body) {
+        Fault f = status(status);
+        return new Fault(Kind.STATUS, f.status, null, contentType, Objects.requireNonNull(body), -1);
+    }
+
     /** Waits before answering normally. */
     public static Fault delay(Duration delay) {
         return new Fault(Kind.DELAY, 200, Objects.requireNonNull(delay), null, null, -1);

@@ -62,6 +62,16 @@ public final class NetypareoEmulator implements AutoCloseable {
     private static final Pattern FC = Pattern.compile("formation-courte/([^/]+)/([^/]+)/groupes");
     private static final Pattern MEMBERS = Pattern.compile("groupes/(\\d{1,9})/apprenants");
     private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    private static final int MAX_LOG = 100_000;
+
+    static {
+        // The JDK server writes headers and body chunks separately; without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK add ~40 ms to every small answer (thousands of group-member calls in the benchmark).
+        // Read once, when the first HttpServer of the JVM starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private record Instance(String id, String token, Envelope envelope, EmulatedData data) {
     }
@@ -82,7 +92,7 @@ public final class NetypareoEmulator implements AutoCloseable {
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final List<FaultEntry> faults = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-    private final List<String> requestLog = new CopyOnWriteArrayList<>();
+    private final java.util.ArrayDeque<String> requestLog = new java.util.ArrayDeque<>();
 
     private NetypareoEmulator() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -162,14 +172,18 @@ public final class NetypareoEmulator implements AutoCloseable {
         return counts.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
     }
 
-    /** Every request as "instanceId path?query", in arrival order. */
+    /** The requests as "instanceId path?query", in arrival order (the last 100,000). */
     public List<String> requestLog() {
-        return List.copyOf(requestLog);
+        synchronized (requestLog) {
+            return List.copyOf(requestLog);
+        }
     }
 
     public void resetCounters() {
         counts.clear();
-        requestLog.clear();
+        synchronized (requestLog) {
+            requestLog.clear();
+        }
     }
 
     @Override
@@ -209,7 +223,12 @@ public final class NetypareoEmulator implements AutoCloseable {
         }
         String path = fullPath.substring(slash + API.length());
         counts.computeIfAbsent(inst.id() + " " + path, k -> new AtomicInteger()).incrementAndGet();
-        requestLog.add(inst.id() + " " + path + (query == null ? "" : "?" + query));
+        synchronized (requestLog) {
+            if (requestLog.size() >= MAX_LOG) {
+                requestLog.removeFirst();
+            }
+            requestLog.addLast(inst.id() + " " + path + (query == null ? "" : "?" + query));
+        }
         if (!"GET".equals(ex.getRequestMethod())) {
             text(ex, 405, "application/json", "{\"message\":\"Method not allowed\"}");
             return;
@@ -223,8 +242,12 @@ public final class NetypareoEmulator implements AutoCloseable {
         if (fault != null) {
             switch (fault.kind) {
                 case STATUS -> {
-                    text(ex, fault.status, "text/html; charset=UTF-8",
-                            "<html><body>Erreur " + fault.status + "</body></html>");
+                    if (fault.body != null) {
+                        text(ex, fault.status, fault.contentType, fault.body);
+                    } else {
+                        text(ex, fault.status, "text/html; charset=UTF-8",
+                                "<html><body>Erreur " + fault.status + "</body></html>");
+                    }
                     return;
                 }
                 case MALFORMED, RAW -> {
