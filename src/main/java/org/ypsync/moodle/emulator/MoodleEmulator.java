@@ -107,12 +107,17 @@ public final class MoodleEmulator implements AutoCloseable {
 
     /** Binds 127.0.0.1 on a free port and starts answering. */
     public MoodleEmulator start() {
+        return start(0);
+    }
+
+    /** Binds 127.0.0.1 on {@code port} (0 = any free port) and starts answering. */
+    public MoodleEmulator start(int port) {
         synchronized (lock) {
             if (server != null) {
                 return this;
             }
             try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot bind the Moodle emulator", e);
             }
@@ -305,6 +310,15 @@ public final class MoodleEmulator implements AutoCloseable {
             revoked = false;
             return token;
         }
+    }
+
+    /** Sets the valid token (e.g. a fixed one for the demo's configuration). */
+    public MoodleEmulator useToken(String newToken) {
+        synchronized (lock) {
+            token = newToken;
+            revoked = false;
+        }
+        return this;
     }
 
     /** Invalidates the current token; {@link #token()} keeps returning it, and it fails until rotated. */
@@ -800,6 +814,10 @@ public final class MoodleEmulator implements AutoCloseable {
             } catch (WsException e) {
                 String body = req.json() ? Output.jsonError(e, cfg.debug) : Output.xmlError(e, cfg.debug);
                 return new Answer(200, contentType(req.json()), body, db.workItems, false);
+            } catch (RuntimeException e) {
+                // An emulator bug: answer like a PHP fatal error rather than dropping the connection.
+                return new Answer(500, "text/html; charset=utf-8",
+                        "<br />\n<b>Fatal error</b>:  " + Output.escape(String.valueOf(e)) + "<br />\n", 0, false);
             } finally {
                 db.currentFunction = "";
             }

@@ -711,7 +711,7 @@ final class MoodleSite {
         String email = s(u, "email");
         if (email != null && !email.equals(existing.email)) {
             if (!Param.validEmail(email)) {
-                throw WsException.moodle("useremailinvalid", "Invalid email address", "Invalid email address");
+                throw WsException.moodleNoString("error", "useremailinvalid");
             } else if (!cfg.allowAccountsSameEmail) {
                 Set<Long> same = new HashSet<>(db.userIdsByEmailIgnoreCase(email));
                 same.remove(id);
@@ -868,8 +868,7 @@ final class MoodleSite {
                     throw WsException.missingRecord("user");
                 }
                 if (id == ADMIN_ID) {
-                    throw WsException.moodle("useradminodelete", "You can not delete the site administrator",
-                            null);
+                    throw WsException.moodle("useradminodelete", "Administrator accounts cannot be deleted", null);
                 }
                 deleteUser(u);
             }
