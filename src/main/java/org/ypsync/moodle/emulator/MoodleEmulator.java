@@ -59,6 +59,11 @@ public final class MoodleEmulator implements AutoCloseable {
     public static final List<String> DEFAULT_SERVICE_FUNCTIONS;
 
     static {
+        // The JDK server writes headers and body in two segments; with Nagle on, each answer waits for the
+        // client's delayed ACK (~40 ms). Read once by the JDK when its first HttpServer is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         List<String> l = new ArrayList<>(TRANSCRIPT_SERVICE_FUNCTIONS);
         l.add(l.indexOf("core_user_get_users_by_field") + 1, "core_user_get_users");
         DEFAULT_SERVICE_FUNCTIONS = List.copyOf(l);
