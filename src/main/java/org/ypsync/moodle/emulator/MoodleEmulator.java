@@ -23,9 +23,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -91,6 +93,13 @@ public final class MoodleEmulator implements AutoCloseable {
     private final ConcurrentHashMap<String, AtomicInteger> resetAfter = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> holdCalls = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Duration> holdDelay = new ConcurrentHashMap<>();
+    /** Injected answers (HTTP errors or Moodle exceptions), by function, consumed one per call. */
+    private final ConcurrentHashMap<String, ConcurrentLinkedDeque<Injected>> injected = new ConcurrentHashMap<>();
+
+    /** An injected answer: an HTTP error page, or (status 200) a Moodle exception. */
+    private record Injected(int status, String exceptionClass, String errorcode, String message) {
+    }
+    private volatile Semaphore workers;
     private final AtomicLong heldResponses = new AtomicLong();
 
     private HttpServer server;
@@ -360,8 +369,60 @@ public final class MoodleEmulator implements AutoCloseable {
         resetAfter.put(function, new AtomicInteger(n));
     }
 
+    /**
+     * The next {@code n} calls of {@code function} ("*" = any) get HTTP {@code status} with an HTML body (e.g. 502
+     * from a proxy, 500 from a PHP fatal error); nothing is applied.
+     */
+    public void httpErrorForNextCalls(String function, int n, int status) {
+        for (int i = 0; i < n; i++) {
+            injected.computeIfAbsent(function, k -> new ConcurrentLinkedDeque<>())
+                    .add(new Injected(status, null, null, null));
+        }
+    }
+
+    /**
+     * The next {@code n} calls of {@code function} ("*" = any) answer HTTP 200 with this Moodle exception (in the
+     * requested format) instead of running; e.g. {@code ("dml_write_exception", "dmlwriteexception",
+     * "Error writing to database")}.
+     */
+    public void moodleErrorForNextCalls(String function, int n, String exceptionClass, String errorcode,
+                                        String message) {
+        for (int i = 0; i < n; i++) {
+            injected.computeIfAbsent(function, k -> new ConcurrentLinkedDeque<>())
+                    .add(new Injected(200, exceptionClass, errorcode, message));
+        }
+    }
+
+    private Answer takeInjected(String function, boolean json) {
+        for (String key : new String[]{function, "*"}) {
+            ConcurrentLinkedDeque<Injected> q = injected.get(key);
+            Injected a = q == null ? null : q.poll();
+            if (a != null) {
+                if (a.exceptionClass() == null) {
+                    String html = "<html><head><title>" + a.status() + "</title></head><body><h1>" + a.status()
+                            + "</h1></body></html>\n";
+                    return new Answer(a.status(), "text/html; charset=utf-8", html, 0, false);
+                }
+                WsException e = new WsException(a.exceptionClass(), a.errorcode(), a.message(), null);
+                return new Answer(200, contentType(json), json ? Output.jsonError(e, false) : Output.xmlError(e, false),
+                        0, false);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * At most {@code n} calls in progress at once (0 = no limit), like the PHP workers behind a real site: the
+     * others wait for a free worker. Latency is spent inside a worker.
+     */
+    public MoodleEmulator workers(int n) {
+        workers = n <= 0 ? null : new Semaphore(n, true);
+        return this;
+    }
+
     /** Clears every pending fault (not the token state). */
     public void clearFaults() {
+        injected.clear();
         maintenanceCalls.set(0);
         resetBefore.clear();
         resetAfter.clear();
@@ -712,15 +773,29 @@ public final class MoodleEmulator implements AutoCloseable {
             if (take(resetBefore, key)) {
                 return; // closing the exchange before any header is sent drops the connection
             }
-            Answer answer = process(req);
-            long pause = latencyPerCall.toNanos() + latencyPerItem.toNanos() * answer.items();
-            if (pause > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+            Semaphore pool = workers;
+            Answer answer;
+            try {
+                if (pool != null) {
+                    pool.acquire();
                 }
+                try {
+                    answer = takeInjected(key, req.json());
+                    if (answer == null) {
+                        answer = process(req);
+                    }
+                    long pause = latencyPerCall.toNanos() + latencyPerItem.toNanos() * answer.items();
+                    if (pause > 0) {
+                        TimeUnit.NANOSECONDS.sleep(pause);
+                    }
+                } finally {
+                    if (pool != null) {
+                        pool.release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             if (take(resetAfter, key)) {
                 return;

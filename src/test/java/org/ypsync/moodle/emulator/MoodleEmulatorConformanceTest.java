@@ -464,6 +464,40 @@ class MoodleEmulatorConformanceTest {
         assertEquals(1, emu.heldResponses());
     }
 
+    @Test
+    void injectedHttpAndMoodleErrorsApplyNothing() {
+        emu.httpErrorForNextCalls("core_user_create_users", 1, 502);
+        TranscriptSupport.Reply r = ws.raw(emu.token(), "core_user_create_users", user(0, "i1", "I1", "i1@example.org"));
+        assertEquals(502, r.status());
+        assertTrue(r.body().contains("502"));
+        emu.moodleErrorForNextCalls("*", 1, "dml_write_exception", "dmlwriteexception", "Error writing to database");
+        JsonNode e = ws.call("core_user_create_users", user(0, "i1", "I1", "i1@example.org"));
+        assertEquals("dmlwriteexception", errorcode(e));
+        assertEquals("dml_write_exception", e.get("exception").asText());
+        assertTrue(emu.userByUsername("i1").isEmpty());
+        assertTrue(ws.call("core_user_create_users", user(0, "i1", "I1", "i1@example.org")).isArray());
+    }
+
+    @Test
+    void workersBoundConcurrentCalls() throws Exception {
+        emu.workers(1).latencyPerCall(Duration.ofMillis(150));
+        HttpClient client = HttpClient.newHttpClient();
+        long t0 = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            all.add(client.sendAsync(HttpRequest.newBuilder(URI.create(emu.endpoint()))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("wstoken=" + emu.token()
+                            + "&wsfunction=core_webservice_get_site_info&moodlewsrestformat=json")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var f : all) {
+            assertEquals(200, f.get().statusCode());
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 450, "one worker: 3 x 150 ms in sequence, took " + ms);
+    }
+
     // ---------------------------------------------------------------- direct manipulation
 
     @Test
