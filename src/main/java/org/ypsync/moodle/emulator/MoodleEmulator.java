@@ -260,6 +260,11 @@ public final class MoodleEmulator implements AutoCloseable {
         return configure(() -> cfg.profileFields.put(shortname, displayName));
     }
 
+    /** Makes a cohort custom field exist (Moodle 4.2+), e.g. to tag cohorts owned by the sync. */
+    public MoodleEmulator cohortField(String shortname, String displayName) {
+        return configure(() -> cfg.cohortFields.put(shortname, displayName));
+    }
+
     /** Replaces the functions of the token's service. */
     public MoodleEmulator serviceFunctions(Collection<String> functions) {
         return configure(() -> {
@@ -518,7 +523,7 @@ public final class MoodleEmulator implements AutoCloseable {
     private MoodleCohort view(CohortRow c) {
         State.Ctx ctx = site.db.contexts.get(c.contextId);
         Long cat = ctx != null && ctx.level() == State.CONTEXT_COURSECAT ? ctx.instanceId() : null;
-        return new MoodleCohort(c.id, c.idnumber, c.name, c.description, c.visible, c.contextId, cat);
+        return new MoodleCohort(c.id, c.idnumber, c.name, c.description, c.visible, c.contextId, cat, c.customfields);
     }
 
     private <T> T read(Supplier<T> s) {
@@ -658,6 +663,7 @@ public final class MoodleEmulator implements AutoCloseable {
             row.idnumber = edited.idnumber();
             row.description = edited.description();
             row.visible = edited.visible();
+            row.customfields = new LinkedHashMap<>(edited.customfields());
             row.heap = site.db.heapSeq++;
             site.db.putCohort(row);
         }

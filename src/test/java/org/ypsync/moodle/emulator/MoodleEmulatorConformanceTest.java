@@ -195,6 +195,21 @@ class MoodleEmulatorConformanceTest {
     }
 
     @Test
+    void cohortCustomFieldsAreKeptOnlyWhenDefined() {
+        emu.cohortField("ypsync_owner", "Owner");
+        JsonNode r = ws.call("core_cohort_create_cohorts", "cohorts[0][categorytype][type]", "system",
+                "cohorts[0][categorytype][value]", "", "cohorts[0][name]", "Owned", "cohorts[0][idnumber]", "OWN",
+                "cohorts[0][customfields][0][shortname]", "ypsync_owner", "cohorts[0][customfields][0][value]", "ypsync",
+                "cohorts[0][customfields][1][shortname]", "other", "cohorts[0][customfields][1][value]", "x");
+        long id = r.get(0).get("id").asLong();
+        assertEquals(Map.of("ypsync_owner", "ypsync"), emu.cohort(id).orElseThrow().customfields());
+        JsonNode cf = ws.call("core_cohort_get_cohorts", "cohortids[0]", String.valueOf(id)).get(0).get("customfields");
+        assertEquals(1, cf.size());
+        assertEquals("ypsync", cf.get(0).get("value").asText());
+        assertEquals("ypsync_owner", cf.get(0).get("shortname").asText());
+    }
+
+    @Test
     void searchCohortsTreatsLimitfromAsAPageNumber() {
         for (int i = 0; i < 5; i++) {
             ws.createCohort("P" + i, "Promo " + i);
