@@ -222,13 +222,9 @@ final class State {
         if (m == null || !m.containsKey(userId)) {
             return false;
         }
-        // Rebuild on undo so the member keeps its original insertion position.
-        LinkedHashMap<Long, Long> before = new LinkedHashMap<>(m);
-        m.remove(userId);
-        journal(() -> {
-            m.clear();
-            m.putAll(before);
-        });
+        // Member lists are always read sorted (by name), so the insertion position need not be restored.
+        Long timeadded = m.remove(userId);
+        journal(() -> m.put(userId, timeadded));
         return true;
     }
 
@@ -278,12 +274,9 @@ final class State {
         if (m == null || !m.containsKey(userId)) {
             return false;
         }
-        LinkedHashMap<Long, EnrolmentRow> before = new LinkedHashMap<>(m);
-        m.remove(userId);
-        journal(() -> {
-            m.clear();
-            m.putAll(before);
-        });
+        // Enrolled users are always read sorted, so the insertion position need not be restored.
+        EnrolmentRow prev = m.remove(userId);
+        journal(() -> m.put(userId, prev));
         return true;
     }
 

@@ -409,6 +409,26 @@ class MoodleEmulatorConformanceTest {
         assertTrue(ms >= 200, "100 ms + 2 x 50 ms, took " + ms);
     }
 
+    @Test
+    void parallelClientsGetDistinctIds() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Long>> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                ids.add(pool.submit(() -> ws.createUser("par" + n, "PAR-" + n)));
+            }
+            Set<Long> distinct = new java.util.TreeSet<>();
+            for (var f : ids) distinct.add(f.get());
+            assertEquals(40, distinct.size());
+            assertEquals(3L, distinct.iterator().next());
+            assertEquals(42L, ((java.util.TreeSet<Long>) distinct).last());
+            assertEquals(40, emu.calls("core_user_create_users"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---------------------------------------------------------------- fault injection
 
     @Test
