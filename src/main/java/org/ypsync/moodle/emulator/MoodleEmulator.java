@@ -23,9 +23,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +61,11 @@ public final class MoodleEmulator implements AutoCloseable {
     public static final List<String> DEFAULT_SERVICE_FUNCTIONS;
 
     static {
+        // The JDK server writes headers and body in two segments; with Nagle on, each answer waits for the
+        // client's delayed ACK (~40 ms). Read once by the JDK when its first HttpServer is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         List<String> l = new ArrayList<>(TRANSCRIPT_SERVICE_FUNCTIONS);
         l.add(l.indexOf("core_user_get_users_by_field") + 1, "core_user_get_users");
         DEFAULT_SERVICE_FUNCTIONS = List.copyOf(l);
@@ -86,6 +93,13 @@ public final class MoodleEmulator implements AutoCloseable {
     private final ConcurrentHashMap<String, AtomicInteger> resetAfter = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> holdCalls = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Duration> holdDelay = new ConcurrentHashMap<>();
+    /** Injected answers (HTTP errors or Moodle exceptions), by function, consumed one per call. */
+    private final ConcurrentHashMap<String, ConcurrentLinkedDeque<Injected>> injected = new ConcurrentHashMap<>();
+
+    /** An injected answer: an HTTP error page, or (status 200) a Moodle exception. */
+    private record Injected(int status, String exceptionClass, String errorcode, String message) {
+    }
+    private volatile Semaphore workers;
     private final AtomicLong heldResponses = new AtomicLong();
 
     private HttpServer server;
@@ -107,12 +121,17 @@ public final class MoodleEmulator implements AutoCloseable {
 
     /** Binds 127.0.0.1 on a free port and starts answering. */
     public MoodleEmulator start() {
+        return start(0);
+    }
+
+    /** Binds 127.0.0.1 on {@code port} (0 = any free port) and starts answering. */
+    public MoodleEmulator start(int port) {
         synchronized (lock) {
             if (server != null) {
                 return this;
             }
             try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot bind the Moodle emulator", e);
             }
@@ -241,6 +260,11 @@ public final class MoodleEmulator implements AutoCloseable {
         return configure(() -> cfg.profileFields.put(shortname, displayName));
     }
 
+    /** Makes a cohort custom field exist (Moodle 4.2+), e.g. to tag cohorts owned by the sync. */
+    public MoodleEmulator cohortField(String shortname, String displayName) {
+        return configure(() -> cfg.cohortFields.put(shortname, displayName));
+    }
+
     /** Replaces the functions of the token's service. */
     public MoodleEmulator serviceFunctions(Collection<String> functions) {
         return configure(() -> {
@@ -307,6 +331,15 @@ public final class MoodleEmulator implements AutoCloseable {
         }
     }
 
+    /** Sets the valid token (e.g. a fixed one for the demo's configuration). */
+    public MoodleEmulator useToken(String newToken) {
+        synchronized (lock) {
+            token = newToken;
+            revoked = false;
+        }
+        return this;
+    }
+
     /** Invalidates the current token; {@link #token()} keeps returning it, and it fails until rotated. */
     public void revokeToken() {
         synchronized (lock) {
@@ -341,8 +374,60 @@ public final class MoodleEmulator implements AutoCloseable {
         resetAfter.put(function, new AtomicInteger(n));
     }
 
+    /**
+     * The next {@code n} calls of {@code function} ("*" = any) get HTTP {@code status} with an HTML body (e.g. 502
+     * from a proxy, 500 from a PHP fatal error); nothing is applied.
+     */
+    public void httpErrorForNextCalls(String function, int n, int status) {
+        for (int i = 0; i < n; i++) {
+            injected.computeIfAbsent(function, k -> new ConcurrentLinkedDeque<>())
+                    .add(new Injected(status, null, null, null));
+        }
+    }
+
+    /**
+     * The next {@code n} calls of {@code function} ("*" = any) answer HTTP 200 with this Moodle exception (in the
+     * requested format) instead of running; e.g. {@code ("dml_write_exception", "dmlwriteexception",
+     * "Error writing to database")}.
+     */
+    public void moodleErrorForNextCalls(String function, int n, String exceptionClass, String errorcode,
+                                        String message) {
+        for (int i = 0; i < n; i++) {
+            injected.computeIfAbsent(function, k -> new ConcurrentLinkedDeque<>())
+                    .add(new Injected(200, exceptionClass, errorcode, message));
+        }
+    }
+
+    private Answer takeInjected(String function, boolean json) {
+        for (String key : new String[]{function, "*"}) {
+            ConcurrentLinkedDeque<Injected> q = injected.get(key);
+            Injected a = q == null ? null : q.poll();
+            if (a != null) {
+                if (a.exceptionClass() == null) {
+                    String html = "<html><head><title>" + a.status() + "</title></head><body><h1>" + a.status()
+                            + "</h1></body></html>\n";
+                    return new Answer(a.status(), "text/html; charset=utf-8", html, 0, false);
+                }
+                WsException e = new WsException(a.exceptionClass(), a.errorcode(), a.message(), null);
+                return new Answer(200, contentType(json), json ? Output.jsonError(e, false) : Output.xmlError(e, false),
+                        0, false);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * At most {@code n} calls in progress at once (0 = no limit), like the PHP workers behind a real site: the
+     * others wait for a free worker. Latency is spent inside a worker.
+     */
+    public MoodleEmulator workers(int n) {
+        workers = n <= 0 ? null : new Semaphore(n, true);
+        return this;
+    }
+
     /** Clears every pending fault (not the token state). */
     public void clearFaults() {
+        injected.clear();
         maintenanceCalls.set(0);
         resetBefore.clear();
         resetAfter.clear();
@@ -438,7 +523,7 @@ public final class MoodleEmulator implements AutoCloseable {
     private MoodleCohort view(CohortRow c) {
         State.Ctx ctx = site.db.contexts.get(c.contextId);
         Long cat = ctx != null && ctx.level() == State.CONTEXT_COURSECAT ? ctx.instanceId() : null;
-        return new MoodleCohort(c.id, c.idnumber, c.name, c.description, c.visible, c.contextId, cat);
+        return new MoodleCohort(c.id, c.idnumber, c.name, c.description, c.visible, c.contextId, cat, c.customfields);
     }
 
     private <T> T read(Supplier<T> s) {
@@ -578,6 +663,7 @@ public final class MoodleEmulator implements AutoCloseable {
             row.idnumber = edited.idnumber();
             row.description = edited.description();
             row.visible = edited.visible();
+            row.customfields = new LinkedHashMap<>(edited.customfields());
             row.heap = site.db.heapSeq++;
             site.db.putCohort(row);
         }
@@ -693,15 +779,29 @@ public final class MoodleEmulator implements AutoCloseable {
             if (take(resetBefore, key)) {
                 return; // closing the exchange before any header is sent drops the connection
             }
-            Answer answer = process(req);
-            long pause = latencyPerCall.toNanos() + latencyPerItem.toNanos() * answer.items();
-            if (pause > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+            Semaphore pool = workers;
+            Answer answer;
+            try {
+                if (pool != null) {
+                    pool.acquire();
                 }
+                try {
+                    answer = takeInjected(key, req.json());
+                    if (answer == null) {
+                        answer = process(req);
+                    }
+                    long pause = latencyPerCall.toNanos() + latencyPerItem.toNanos() * answer.items();
+                    if (pause > 0) {
+                        TimeUnit.NANOSECONDS.sleep(pause);
+                    }
+                } finally {
+                    if (pool != null) {
+                        pool.release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             if (take(resetAfter, key)) {
                 return;
@@ -800,6 +900,10 @@ public final class MoodleEmulator implements AutoCloseable {
             } catch (WsException e) {
                 String body = req.json() ? Output.jsonError(e, cfg.debug) : Output.xmlError(e, cfg.debug);
                 return new Answer(200, contentType(req.json()), body, db.workItems, false);
+            } catch (RuntimeException e) {
+                // An emulator bug: answer like a PHP fatal error rather than dropping the connection.
+                return new Answer(500, "text/html; charset=utf-8",
+                        "<br />\n<b>Fatal error</b>:  " + Output.escape(String.valueOf(e)) + "<br />\n", 0, false);
             } finally {
                 db.currentFunction = "";
             }

@@ -711,7 +711,7 @@ final class MoodleSite {
         String email = s(u, "email");
         if (email != null && !email.equals(existing.email)) {
             if (!Param.validEmail(email)) {
-                throw WsException.moodle("useremailinvalid", "Invalid email address", "Invalid email address");
+                throw WsException.moodleNoString("error", "useremailinvalid");
             } else if (!cfg.allowAccountsSameEmail) {
                 Set<Long> same = new HashSet<>(db.userIdsByEmailIgnoreCase(email));
                 same.remove(id);
@@ -868,8 +868,7 @@ final class MoodleSite {
                     throw WsException.missingRecord("user");
                 }
                 if (id == ADMIN_ID) {
-                    throw WsException.moodle("useradminodelete", "You can not delete the site administrator",
-                            null);
+                    throw WsException.moodle("useradminodelete", "Administrator accounts cannot be deleted", null);
                 }
                 deleteUser(u);
             }
@@ -934,9 +933,23 @@ final class MoodleSite {
         Map<String, Object> m = map("id", c.id, "name", c.name, "idnumber", c.idnumber, "description",
                 c.description, "descriptionformat", c.descriptionformat, "visible", c.visible, "theme", c.theme);
         if (withCustomFields) {
-            m.put("customfields", new ArrayList<>());
+            List<Object> cf = new ArrayList<>();
+            for (Map.Entry<String, String> f : cfg.cohortFields.entrySet()) {
+                String v = c.customfields.getOrDefault(f.getKey(), "");
+                cf.add(map("name", f.getValue(), "shortname", f.getKey(), "type", "text", "valueraw", v, "value", v));
+            }
+            m.put("customfields", cf);
         }
         return m;
+    }
+
+    /** Cohort custom fields (4.2+): only fields that exist are saved, others are ignored. */
+    private void applyCohortFields(CohortRow row, List<Map<String, Object>> fields) {
+        for (Map<String, Object> f : fields) {
+            if (cfg.cohortFields.containsKey(s(f, "shortname"))) {
+                row.customfields.put(s(f, "shortname"), s(f, "value"));
+            }
+        }
     }
 
     /** Cohorts in heap order, as an unordered PostgreSQL read returns them. */
@@ -966,6 +979,7 @@ final class MoodleSite {
                 row.descriptionformat = l(c, "descriptionformat");
                 if (c.containsKey("visible")) row.visible = b(c, "visible");
                 if (c.containsKey("theme")) row.theme = s(c, "theme");
+                applyCohortFields(row, list(c, "customfields"));
                 checkLength("cohort", "name", row.name, 254);
                 checkLength("cohort", "idnumber", row.idnumber, 100);
                 long now = cfg.now();
@@ -1001,6 +1015,7 @@ final class MoodleSite {
                 if (c.containsKey("descriptionformat")) row.descriptionformat = l(c, "descriptionformat");
                 if (c.containsKey("visible")) row.visible = b(c, "visible");
                 if (c.containsKey("theme")) row.theme = s(c, "theme");
+                applyCohortFields(row, list(c, "customfields"));
                 checkLength("cohort", "name", row.name, 254);
                 checkLength("cohort", "idnumber", row.idnumber, 100);
                 row.timemodified = cfg.now();

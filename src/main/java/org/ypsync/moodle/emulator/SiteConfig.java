@@ -25,6 +25,8 @@ final class SiteConfig implements Param.Site {
     final Set<String> themes = new LinkedHashSet<>(List.of("boost", "classic"));
     /** User profile fields that exist: shortname to display name. */
     final Map<String, String> profileFields = new LinkedHashMap<>();
+    /** Cohort custom fields that exist (4.2+): shortname to display name. */
+    final Map<String, String> cohortFields = new LinkedHashMap<>();
     /** The functions of the token's external service, in the order site info lists them. */
     final List<String> serviceFunctions = new ArrayList<>();
 

@@ -104,10 +104,9 @@ final class State {
 
     void count(String kind) {
         workItems++;
+        // Outside a transaction only direct (test) manipulation writes: not a web-service write, not counted.
         if (pending != null) {
             pending.merge(kind, 1L, Long::sum);
-        } else {
-            committed.merge(kind, 1L, Long::sum);
         }
     }
 
@@ -223,13 +222,9 @@ final class State {
         if (m == null || !m.containsKey(userId)) {
             return false;
         }
-        // Rebuild on undo so the member keeps its original insertion position.
-        LinkedHashMap<Long, Long> before = new LinkedHashMap<>(m);
-        m.remove(userId);
-        journal(() -> {
-            m.clear();
-            m.putAll(before);
-        });
+        // Member lists are always read sorted (by name), so the insertion position need not be restored.
+        Long timeadded = m.remove(userId);
+        journal(() -> m.put(userId, timeadded));
         return true;
     }
 
@@ -279,12 +274,9 @@ final class State {
         if (m == null || !m.containsKey(userId)) {
             return false;
         }
-        LinkedHashMap<Long, EnrolmentRow> before = new LinkedHashMap<>(m);
-        m.remove(userId);
-        journal(() -> {
-            m.clear();
-            m.putAll(before);
-        });
+        // Enrolled users are always read sorted, so the insertion position need not be restored.
+        EnrolmentRow prev = m.remove(userId);
+        journal(() -> m.put(userId, prev));
         return true;
     }
 

@@ -42,8 +42,15 @@ class MoodleTranscriptReplayTest {
         List<DynamicTest> tests = new ArrayList<>();
         int i = 0;
         for (JsonNode c : root.get("cases")) {
-            int n = i++;
-            tests.add(DynamicTest.dynamicTest(String.format("%02d %s", n, c.get("name").asText()), () -> run(c)));
+            String name = String.format("%02d %s", i++, c.get("name").asText());
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                try {
+                    run(c);
+                } catch (AssertionError e) {
+                    // Surefire's plain reports show "replay()[n]": put the case name in the message too.
+                    throw new AssertionError("case " + name + ": " + e.getMessage(), e);
+                }
+            }));
         }
         return tests.stream();
     }
