@@ -576,6 +576,25 @@ public final class MoodleEmulator implements AutoCloseable {
         return read(() -> new TreeSet<>(site.db.enrolments.getOrDefault(courseId, new LinkedHashMap<>()).keySet()));
     }
 
+    /** The manual enrolments of a course, by user id. */
+    public List<MoodleEnrolment> enrolments(long courseId) {
+        return read(() -> site.db.enrolments.getOrDefault(courseId, new LinkedHashMap<>()).values().stream()
+                .sorted((a, b) -> Long.compare(a.userId, b.userId))
+                .map(e -> new MoodleEnrolment(e.courseId, e.userId, e.timestart, e.timeend, e.status != 0, e.roles))
+                .toList());
+    }
+
+    /** Member user ids of a course group, ascending. */
+    public Set<Long> groupMembers(long groupId) {
+        return read(() -> new TreeSet<>(site.db.groupMembers.getOrDefault(groupId, new java.util.LinkedHashSet<>())));
+    }
+
+    /** Id of the course with this shortname, if any. */
+    public Optional<Long> courseIdByShortname(String shortname) {
+        return read(() -> site.db.courses.values().stream().filter(c -> c.shortname.equals(shortname))
+                .map(c -> c.id).findFirst());
+    }
+
     /** Creates a user as an admin would by hand (no WS checks; ids from the same sequence). Returns its id. */
     public long createUser(String username, String firstname, String lastname, String email, String idnumber,
                            String auth) {

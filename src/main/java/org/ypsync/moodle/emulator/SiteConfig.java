@@ -16,8 +16,8 @@ final class SiteConfig implements Param.Site {
     boolean allowAccountsSameEmail;
     boolean passwordPolicy = true;
     boolean debug;
-    int maxInputVars = 5000;
-    boolean restEnabled = true;
+    volatile int maxInputVars = 5000;
+    volatile boolean restEnabled = true;
     Clock clock = Clock.systemUTC();
     /** Installed auth plugins and whether each is "internal" (stores a password: needs password or createpassword). */
     final Map<String, Boolean> auths = new LinkedHashMap<>();

@@ -310,6 +310,12 @@ class MoodleEmulatorConformanceTest {
         assertTrue(ws.call("core_group_add_group_members", "members[0][groupid]", String.valueOf(g),
                 "members[0][userid]", String.valueOf(u)).isNull());
         assertEquals(Set.of(u), emu.enrolledUserIds(course));
+        assertEquals(List.of(new MoodleEnrolment(course, u, 0, 0, false, Set.of(5L))), emu.enrolments(course));
+        assertEquals(Set.of(u), emu.groupMembers(g));
+        // a re-send with suspend=1 and no dates updates the same enrolment (roles are additive)
+        ws.call("enrol_manual_enrol_users", "enrolments[0][roleid]", "3", "enrolments[0][userid]",
+                String.valueOf(u), "enrolments[0][courseid]", String.valueOf(course), "enrolments[0][suspend]", "1");
+        assertEquals(List.of(new MoodleEnrolment(course, u, 0, 0, true, Set.of(5L, 3L))), emu.enrolments(course));
         JsonNode enrolled = ws.call("core_enrol_get_enrolled_users", "courseid", String.valueOf(course));
         assertEquals("G", enrolled.get(0).get("groups").get(0).get("name").asText());
     }
