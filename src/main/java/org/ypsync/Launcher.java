@@ -11,6 +11,8 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.ypsync.ops.Check;
+import org.ypsync.ops.DeadLetterReplay;
+import org.ypsync.ops.OpsCommands;
 import org.ypsync.ops.Secrets;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
@@ -30,6 +32,11 @@ public final class Launcher {
                                                              run once and exit: 0 all good, 1 some records failed
                                                              (see the dead-letter store), 2 a stage failed
                    java -jar ypsync.jar check                check Moodle (token, functions) and NetYpareo (endpoints)
+                   java -jar ypsync.jar status               last run of each stage, what runs now, dead letters,
+                                                             cache status per instance (reads the store only)
+                   java -jar ypsync.jar dead-letters [list [<stage>]|replay [<stage>]]
+                                                             list the dead letters, or run again the stages that
+                                                             own them (a record that now succeeds leaves the store)
                    java -jar ypsync.jar demo                 run every stage against built-in emulators
             stages: %s""".formatted(String.join(", ", StageRunner.STAGES));
 
@@ -64,6 +71,21 @@ public final class Launcher {
                 return onceWith(Map.of(), context -> context.getRegistry().lookupByNameAndType("check", Check.class)
                         .run(out), out);
             }
+            case "status" -> {
+                return OpsCommands.status(Map.of(), out);
+            }
+            case "dead-letters" -> {
+                String action = rest.isEmpty() ? "list" : rest.get(0);
+                String stage = rest.size() > 1 ? rest.get(1) : null;
+                if (action.equals("list")) {
+                    return OpsCommands.listDeadLetters(stage, Map.of(), out);
+                }
+                if (action.equals("replay")) {
+                    return replay(stage, Map.of(), out);
+                }
+                out.println(USAGE);
+                return 2;
+            }
             case "demo" -> {
                 return org.ypsync.demo.Demo.run(out);
             }
@@ -84,7 +106,10 @@ public final class Launcher {
                 context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class))).exitCode(), out);
     }
 
-    /** A dry run prints its plan; every run ends with its summary (already logged by the stage). */
+    /**
+     * A dry run prints its plan; every run ends with its summary (already logged by the stage), several runs with
+     * a summary table.
+     */
     static List<StageRun> print(List<StageRun> runs, PrintStream out) {
         for (StageRun run : runs) {
             if (run.dryRun()) {
@@ -92,7 +117,29 @@ public final class Launcher {
                 run.planLines().forEach(l -> out.println("  " + l));
             }
         }
+        if (runs.size() > 1) {
+            out.println();
+            out.print(OpsCommands.runTable(runs));
+        }
         return runs;
+    }
+
+    /**
+     * {@code dead-letters replay [stage]}: runs again the stages that own dead letters (with the schedules off, next
+     * to a running daemon: the stage lock refuses a stage the daemon is running). Exit code of the worst run.
+     */
+    public static int replay(String stage, Map<String, String> overrides, PrintStream out) throws Exception {
+        return onceWith(overrides, context -> {
+            List<DeadLetterReplay.Result> results = context.getRegistry()
+                    .lookupByNameAndType("deadLetterReplay", DeadLetterReplay.class).replay(stage);
+            out.println(DeadLetterReplay.describe(results));
+            List<StageRun> runs = results.stream().map(DeadLetterReplay.Result::run)
+                    .filter(java.util.Objects::nonNull).toList();
+            if (!runs.isEmpty()) {
+                out.print(OpsCommands.runTable(runs));
+            }
+            return StageRunner.outcome(runs).exitCode();
+        }, out);
     }
 
     /** Starts Camel Main with the schedules off, runs {@code work} once it has started, and stops. */
@@ -101,6 +148,10 @@ public final class Launcher {
         Main main = new Main(Launcher.class);
         Properties props = new Properties();
         props.put("ypsync.schedule.enabled", "false");
+        // a one-shot command next to a running daemon: no second management server on its port, and no Quartz
+        // scheduler of its own (with a clustered job store it would take the daemon's triggers)
+        props.put("camel.management.enabled", "false");
+        props.put("camel.component.quartz.auto-start-scheduler", "false");
         props.putAll(overrides);
         main.setOverrideProperties(props);
         int[] code = {2};

@@ -11,12 +11,20 @@ import org.ypsync.moodle.MoodleBatchStrategy;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
 import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.moodle.JdkHttpTransport;
+import org.ypsync.moodle.MoodlePreflight;
 import org.ypsync.ops.Check;
+import org.ypsync.ops.DeadLetterReplay;
 import org.ypsync.ops.DeadLetters;
+import org.ypsync.ops.EndpointNames;
+import org.ypsync.ops.ObservedMoodleTransport;
 import org.ypsync.ops.Secrets;
+import org.ypsync.ops.StageLocks;
 import org.ypsync.ops.StageRunner;
 import org.ypsync.ops.StageRuns;
+import org.ypsync.ops.YpsyncHealthChecks;
 import org.ypsync.ops.YpsyncManagement;
+import org.ypsync.ops.YpsyncMetrics;
 import org.ypsync.stage.CacheBatchStrategy;
 import org.ypsync.stage.CacheStage;
 import org.ypsync.stage.CohortStage;
@@ -62,10 +70,23 @@ public class YpsyncConfiguration implements CamelConfiguration {
             }
         }, true, true);
 
+        YpsyncMetrics metrics = new YpsyncMetrics(meterRegistry(context));
+        metrics.registerStages(StageRunner.STAGES, () -> store.deadLetters().countsByStage());
         NetypareoClient netypareo = new NetypareoClient(settings.millis("netypareo.connect-timeout-ms"),
                 settings.millis("netypareo.read-timeout-ms"));
-        DeadLetters deadLetters = new DeadLetters(store.deadLetters());
-        StageRuns stageRuns = new StageRuns(store.runs());
+        EndpointNames endpoints = new EndpointNames(endpointTemplates(settings));
+        netypareo.observe((instance, path, outcome, nanos) -> metrics.netypareoCall(instance, endpoints.name(path),
+                outcome, nanos));
+        DeadLetters deadLetters = new DeadLetters(store.deadLetters(), metrics);
+        StageLocks locks = new StageLocks(store.locks(),
+                java.time.Duration.ofSeconds(settings.optional("ypsync.lock.ttl-seconds").map(Long::parseLong).orElse(300L)));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                locks.close();
+            }
+        }, true, true);
+        StageRuns stageRuns = new StageRuns(store.runs(), locks, store.deadLetters(), metrics);
 
         var registry = context.getRegistry();
         registry.bind("ypsyncSettings", settings);
@@ -78,7 +99,9 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("callerRunsExecutor", new SynchronousExecutorService());
         registry.bind("cacheStage", new CacheStage(settings, netypareo, store.cache(), store.cacheStatus(), deadLetters));
 
-        MoodleClient moodle = new MoodleClient(moodleSettings(settings));
+        MoodleSettings moodleSettings = moodleSettings(settings);
+        MoodleClient moodle = new MoodleClient(moodleSettings,
+                new ObservedMoodleTransport(new JdkHttpTransport(moodleSettings), metrics));
         DriftSchedule drift = new DriftSchedule(settings.integer("sync.drift.every-runs"), store.runs());
         registry.bind("moodleClient", moodle);
         registry.bind("moodleBatchStrategy", new MoodleBatchStrategy(moodle.settings()));
@@ -90,6 +113,42 @@ public class YpsyncConfiguration implements CamelConfiguration {
 
         StageRunner runner = new StageRunner(context);
         registry.bind("stageRunner", runner);
-        context.addService(new YpsyncManagement(runner, stageRuns));
+        DeadLetterReplay replay = new DeadLetterReplay(runner, store.deadLetters());
+        registry.bind("deadLetterReplay", replay);
+        context.addService(new YpsyncManagement(runner, stageRuns, replay));
+
+        // health checks: Camel Main registers every HealthCheckRepository bean it finds
+        Map<String, String> crons = new java.util.LinkedHashMap<>();
+        StageRunner.STAGES.forEach(st -> settings.optional("sync." + st + ".cron").ifPresent(c -> crons.put(st, c)));
+        registry.bind("ypsyncHealthChecks", new YpsyncHealthChecks(store::reachable,
+                () -> MoodlePreflight.check(moodle, MoodleClient.FUNCTIONS),
+                java.time.Duration.ofSeconds(settings.optional("ypsync.health.moodle-ttl-seconds").map(Long::parseLong)
+                        .orElse(600L)), store.runs()::last, crons,
+                settings.optional("ypsync.schedule.enabled").map(Boolean::parseBoolean).orElse(true)));
+    }
+
+    /**
+     * The Micrometer registry: the host's "metricsRegistry" bean when there is one, otherwise a Prometheus one bound
+     * under that name, which camel-micrometer-prometheus then serves at /observe/metrics with Camel's own metrics.
+     */
+    static io.micrometer.core.instrument.MeterRegistry meterRegistry(CamelContext context) {
+        Object existing = context.getRegistry().lookupByName("metricsRegistry");
+        if (existing instanceof io.micrometer.core.instrument.MeterRegistry r) {
+            return r;
+        }
+        var created = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        context.getRegistry().bind("metricsRegistry", created);
+        return created;
+    }
+
+    /** NetYpareo endpoint name -> its configured path template, to label the call metrics. */
+    static Map<String, String> endpointTemplates(Settings settings) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String name : List.of("sites", "periods", "students", "staff", "tutors", "diploma-groups", "fc-groups",
+                "group-members")) {
+            settings.optional("netypareo.path." + name).ifPresent(t -> out.put(name, t));
+        }
+        return out;
     }
 }

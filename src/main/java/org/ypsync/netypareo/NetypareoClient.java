@@ -31,7 +31,17 @@ public final class NetypareoClient {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * Told of every GET: instance id, path, outcome ("ok", "http_&lt;status&gt;" or "unavailable"/"error" when no
+     * status came back) and the time to the response headers. For metrics; never given the token.
+     */
+    @FunctionalInterface
+    public interface CallObserver {
+        void called(String instanceId, String path, String outcome, long nanos);
+    }
+
     private final HttpClient http;
+    private volatile CallObserver observer = (instance, path, outcome, nanos) -> { };
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
@@ -79,6 +89,27 @@ public final class NetypareoClient {
      * @throws NetypareoException              any other status, or an unusable URL
      */
     public RecordStream open(NetypareoInstance instance, String path) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            RecordStream stream = send(instance, path);
+            outcome = "ok";
+            return stream;
+        } catch (NetypareoException e) {
+            outcome = e.status() >= 200 && e.status() < 300 ? "malformed"
+                    : e.status() > 0 ? "http_" + e.status() : e.retryable() ? "unavailable" : "error";
+            throw e;
+        } finally {
+            observer.called(instance.id(), path, outcome, System.nanoTime() - start);
+        }
+    }
+
+    /** Sets the observer told of every call (one per client). */
+    public void observe(CallObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    private RecordStream send(NetypareoInstance instance, String path) {
         String label = instance.label();
         URI uri;
         try {

@@ -20,9 +20,15 @@ public final class DeadLetters {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     private final DeadLetterRepository repository;
+    private final YpsyncMetrics metrics;
 
     public DeadLetters(DeadLetterRepository repository) {
+        this(repository, null);
+    }
+
+    public DeadLetters(DeadLetterRepository repository, YpsyncMetrics metrics) {
         this.repository = repository;
+        this.metrics = metrics;
     }
 
     /** Called by the dead-letter route with the failed exchange. */
@@ -43,8 +49,15 @@ public final class DeadLetters {
     public void add(Exchange exchange, String stage, Integer instance, String recordKey, String reason,
                     String errorCode, Object payload) {
         String masked = Secrets.mask(reason);
-        repository.add(stage, instance, recordKey, masked, errorCode, Secrets.mask(toText(payload)));
         StageRun run = exchange == null ? null : exchange.getProperty(StageRuns.RUN, StageRun.class);
+        // a dry run writes nothing, dead letters included: it only counts and reports them
+        if (run == null || !run.dryRun()) {
+            repository.add(stage, instance, recordKey, masked, errorCode, Secrets.mask(toText(payload)),
+                    run == null ? null : run.id());
+            if (metrics != null) {
+                metrics.deadLetterAdded(stage);
+            }
+        }
         if (run != null) {
             run.recordFailed();
         }

@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ypsync.store.RunRepository.RunCounts;
 
 /** One run of one stage: its options, counts and outcome, filled in by the stage as it goes. */
@@ -30,6 +34,9 @@ public final class StageRun {
         }
     }
 
+    private static final Logger REPORT = LoggerFactory.getLogger("ypsync.report");
+
+    private final String id = UUID.randomUUID().toString();
     private final String stage;
     private final boolean dryRun;
     private final boolean force;
@@ -44,6 +51,10 @@ public final class StageRun {
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> planLines = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stageFailed;
+    // records handled so far (Moodle stages: created + updated + unchanged + suspended + failed), and records
+    // streamed in (cache stage), for the progress lines
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong streamed = new AtomicLong();
 
     public StageRun(String stage, boolean dryRun, boolean force) {
         this.stage = stage;
@@ -53,6 +64,11 @@ public final class StageRun {
 
     public String stage() {
         return stage;
+    }
+
+    /** This run's id: the dead letters it adds carry it. */
+    public String id() {
+        return id;
     }
 
     public boolean dryRun() {
@@ -71,8 +87,13 @@ public final class StageRun {
         return endedAt;
     }
 
-    void end() {
+    /** Ends the run once; false when it had already ended. */
+    synchronized boolean end() {
+        if (endedAt != null) {
+            return false;
+        }
         endedAt = Instant.now();
+        return true;
     }
 
     public Duration duration() {
@@ -85,23 +106,57 @@ public final class StageRun {
 
     public void addCreated(int n) {
         created.addAndGet(n);
+        advance(n);
     }
 
     public void addUpdated(int n) {
         updated.addAndGet(n);
+        advance(n);
     }
 
     public void addUnchanged(int n) {
         unchanged.addAndGet(n);
+        advance(n);
     }
 
     public void addSuspended(int n) {
         suspended.addAndGet(n);
+        advance(n);
     }
 
     /** A record went to the dead-letter store; the rest of the stage goes on. */
     public void recordFailed() {
         failed.incrementAndGet();
+        advance(1);
+    }
+
+    /** Records handled: a progress line each tenth of what the stage read (Moodle stages know it upfront). */
+    private void advance(int n) {
+        if (n <= 0) {
+            return;
+        }
+        long after = done.addAndGet(n);
+        int total = read.get();
+        // a stage that streamed its records reported them as they came; its counts arrive all at once at the end
+        if (total > 0 && streamed.get() == 0 && Progress.due(after - n, after, total)) {
+            REPORT.info("{}", Progress.line(stage, after, total, "done"));
+        }
+    }
+
+    /** Records streamed in from NetYpareo (the cache stage's batches): a progress line every 1,000 records. */
+    public void streamed(int n) {
+        if (n <= 0) {
+            return;
+        }
+        long after = streamed.addAndGet(n);
+        if (Progress.due(after - n, after, 0)) {
+            REPORT.info("{}", Progress.line(stage, after, 0, "read"));
+        }
+    }
+
+    /** Whether the run ended (its history row is written). */
+    public boolean ended() {
+        return endedAt != null;
     }
 
     /** The stage (or one instance of it) could not do its work. */

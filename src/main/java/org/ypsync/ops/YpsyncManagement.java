@@ -12,14 +12,20 @@ import org.apache.camel.api.management.ManagedResource;
  * The operator's JMX bean, {@code org.apache.camel:context=ypsync,type=services,name=YpsyncManagement}: run one
  * stage or all of them by hand, see a dry run's plan, and read the last run of each stage.
  */
-@ManagedResource(description = "ypsync: run stages by hand and read their last runs")
+@ManagedResource(description = "ypsync: run stages by hand, replay dead letters and read the last runs")
 public final class YpsyncManagement implements StaticService {
     private final StageRunner runner;
     private final StageRuns stageRuns;
+    private final DeadLetterReplay replay;
 
     public YpsyncManagement(StageRunner runner, StageRuns stageRuns) {
+        this(runner, stageRuns, null);
+    }
+
+    public YpsyncManagement(StageRunner runner, StageRuns stageRuns, DeadLetterReplay replay) {
         this.runner = runner;
         this.stageRuns = stageRuns;
+        this.replay = replay;
     }
 
     @ManagedOperation(description = "Run one stage now (cache, site-cohorts, users, tutors, groups, fc-groups); returns its outcome and counts when it ends")
@@ -40,6 +46,14 @@ public final class YpsyncManagement implements StaticService {
             r.planLines().forEach(l -> out.append('\n').append(l));
         }
         return out.toString();
+    }
+
+    @ManagedOperation(description = "Replay the dead letters of a stage (blank or 'all': of every stage that has some) by running the stage again; returns how many were resolved")
+    public String replayDeadLetters(String stage) {
+        if (replay == null) {
+            return "dead-letter replay is not available";
+        }
+        return DeadLetterReplay.describe(replay.replay(stage));
     }
 
     @ManagedAttribute(description = "The stages that can be run")

@@ -43,6 +43,21 @@ public final class CacheStatusRepository {
         return Optional.ofNullable(found[0]);
     }
 
+    /** The status of every instance, with its name (for the status command). */
+    public java.util.List<NamedStatus> all() {
+        java.util.List<NamedStatus> out = new java.util.ArrayList<>();
+        Jdbc.query(dataSource, "SELECT i.instance_index, i.instance_id, i.name, s.last_run_at, s.last_success_at, "
+                + "s.outcome, s.message, s.duration_ms FROM np_instance i LEFT JOIN cache_status s "
+                + "ON s.instance_index = i.instance_index ORDER BY i.instance_index", rs -> out.add(new NamedStatus(
+                rs.getString(2), rs.getString(3), new CacheStatus(rs.getInt(1), instant(rs.getTimestamp(4)),
+                instant(rs.getTimestamp(5)), rs.getString(6), rs.getString(7), rs.getLong(8)))));
+        return out;
+    }
+
+    /** An instance's id and name with its cache status (fields null when it never ran). */
+    public record NamedStatus(String instanceId, String name, CacheStatus status) {
+    }
+
     private static Instant instant(java.sql.Timestamp ts) {
         return ts == null ? null : ts.toInstant();
     }

@@ -62,6 +62,10 @@ public final class Store implements AutoCloseable {
         return new LinkRepository(dataSource);
     }
 
+    public LockRepository locks() {
+        return new LockRepository(dataSource);
+    }
+
     public RunRepository runs() {
         return new RunRepository(dataSource);
     }
