@@ -123,7 +123,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("ypsyncHealthChecks", new YpsyncHealthChecks(store::reachable,
                 () -> MoodlePreflight.check(moodle, MoodleClient.FUNCTIONS),
                 java.time.Duration.ofSeconds(settings.optional("ypsync.health.moodle-ttl-seconds").map(Long::parseLong)
-                        .orElse(600L)), store.runs()::last, crons,
+                        .orElse(600L)), store.runs()::last, st -> store.locks().find(st).isPresent(), crons,
                 settings.optional("ypsync.schedule.enabled").map(Boolean::parseBoolean).orElse(true)));
     }
 

@@ -34,10 +34,11 @@ public final class YpsyncHealthChecks implements HealthCheckRepository {
 
     public YpsyncHealthChecks(Supplier<Boolean> storeReachable, Supplier<PreflightReport> preflight,
                               Duration preflightTtl, Function<String, Optional<Run>> lastRun,
-                              Map<String, String> cronByStage, boolean scheduled) {
+                              java.util.function.Predicate<String> running, Map<String, String> cronByStage,
+                              boolean scheduled) {
         checks.add(new StoreCheck(storeReachable));
         checks.add(new MoodleCheck(preflight, preflightTtl));
-        cronByStage.forEach((stage, cron) -> checks.add(new StageCheck(stage, cron, scheduled, lastRun)));
+        cronByStage.forEach((stage, cron) -> checks.add(new StageCheck(stage, cron, scheduled, lastRun, running)));
     }
 
     @Override
@@ -135,13 +136,16 @@ public final class YpsyncHealthChecks implements HealthCheckRepository {
         private final String cron;
         private final boolean scheduled;
         private final Function<String, Optional<Run>> lastRun;
+        private final java.util.function.Predicate<String> running;
 
-        StageCheck(String stage, String cron, boolean scheduled, Function<String, Optional<Run>> lastRun) {
+        StageCheck(String stage, String cron, boolean scheduled, Function<String, Optional<Run>> lastRun,
+                   java.util.function.Predicate<String> running) {
             super("ypsync", "ypsync-stage-" + stage);
             this.stage = stage;
             this.cron = cron;
             this.scheduled = scheduled;
             this.lastRun = lastRun;
+            this.running = running;
         }
 
         @Override
@@ -171,7 +175,8 @@ public final class YpsyncHealthChecks implements HealthCheckRepository {
             }
             if (scheduled && cron != null) {
                 Optional<String> late = Freshness.late(cron, run.startedAt(), Instant.now(), TimeZone.getDefault());
-                if (late.isPresent()) {
+                // a long run that started on time has no history row until it ends: running is not late
+                if (late.isPresent() && !running.test(stage)) {
                     builder.message(stage + ": " + late.get()).down();
                     return;
                 }
