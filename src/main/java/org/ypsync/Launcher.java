@@ -72,13 +72,13 @@ public final class Launcher {
                         .run(out), out);
             }
             case "status" -> {
-                return OpsCommands.status(Map.of(), out);
+                return light(() -> OpsCommands.status(Map.of(), out), out);
             }
             case "dead-letters" -> {
                 String action = rest.isEmpty() ? "list" : rest.get(0);
                 String stage = rest.size() > 1 ? rest.get(1) : null;
                 if (action.equals("list")) {
-                    return OpsCommands.listDeadLetters(stage, Map.of(), out);
+                    return light(() -> OpsCommands.listDeadLetters(stage, Map.of(), out), out);
                 }
                 if (action.equals("replay")) {
                     return replay(stage, Map.of(), out);
@@ -104,6 +104,16 @@ public final class Launcher {
             throws Exception {
         return onceWith(overrides, context -> StageRunner.outcome(work.apply(
                 context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class))).exitCode(), out);
+    }
+
+    /** A command that only reads the store: a failure is one line (exit 2), never a stack trace. */
+    static int light(java.util.function.IntSupplier command, PrintStream out) {
+        try {
+            return command.getAsInt();
+        } catch (RuntimeException e) {
+            out.println("ypsync: " + Secrets.mask(rootMessage(e)));
+            return 2;
+        }
     }
 
     /**

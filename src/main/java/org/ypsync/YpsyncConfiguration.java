@@ -117,14 +117,26 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("deadLetterReplay", replay);
         context.addService(new YpsyncManagement(runner, stageRuns, replay));
 
-        // health checks: Camel Main registers every HealthCheckRepository bean it finds
+        // health checks: one HealthCheckRepository, registered with Camel's health-check registry as the context
+        // starts (bound too, so that a host application can find it)
         Map<String, String> crons = new java.util.LinkedHashMap<>();
         StageRunner.STAGES.forEach(st -> settings.optional("sync." + st + ".cron").ifPresent(c -> crons.put(st, c)));
-        registry.bind("ypsyncHealthChecks", new YpsyncHealthChecks(store::reachable,
+        YpsyncHealthChecks health = new YpsyncHealthChecks(store::reachable,
                 () -> MoodlePreflight.check(moodle, MoodleClient.FUNCTIONS),
                 java.time.Duration.ofSeconds(settings.optional("ypsync.health.moodle-ttl-seconds").map(Long::parseLong)
                         .orElse(600L)), store.runs()::last, st -> store.locks().find(st).isPresent(), crons,
-                settings.optional("ypsync.schedule.enabled").map(Boolean::parseBoolean).orElse(true)));
+                settings.optional("ypsync.schedule.enabled").map(Boolean::parseBoolean).orElse(true));
+        registry.bind("ypsyncHealthChecks", health);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() {
+                var checks = org.apache.camel.health.HealthCheckRegistry.get(context);
+                if (checks != null) {
+                    health.checks().forEach(c -> ((org.apache.camel.CamelContextAware) c).setCamelContext(context));
+                    checks.register(health);
+                }
+            }
+        }, true, true);
     }
 
     /**

@@ -27,12 +27,12 @@ public final class OpsCommands {
     private OpsCommands() {
     }
 
-    /** Opens the configured store with a pool of one connection. */
+    /** Opens the configured store with a small pool (Flyway's check at open needs two connections). */
     static Store openStore(LightConfig config) {
         String url = config.get("ypsync.store.url").filter(s -> !s.isEmpty()).orElseThrow(() ->
                 new IllegalStateException("configuration key 'ypsync.store.url' is missing"));
         return Store.open(url, config.get("ypsync.store.user").orElse(null),
-                config.get("ypsync.store.password").orElse(null), 1);
+                config.get("ypsync.store.password").orElse(null), 2);
     }
 
     /** {@code status}: the last run of each stage, what runs now, dead letters, the cache status per instance. */

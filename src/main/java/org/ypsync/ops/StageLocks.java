@@ -30,7 +30,7 @@ public final class StageLocks implements AutoCloseable {
 
         LockedException(String stage, Holder holder) {
             super("stage " + stage + " is already running on " + displayOwner(holder.owner()) + " since "
-                    + holder.acquiredAt());
+                    + holder.acquiredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             this.holder = holder;
         }
 

@@ -47,7 +47,9 @@ public final class YpsyncMetrics {
         Supplier<Map<String, Integer>> cached = new CachedSupplier<>(deadLetterCounts, Duration.ofSeconds(5));
         for (String stage : stages) {
             Gauge.builder("ypsync.dead.letters", cached, c -> c.get().getOrDefault(stage, 0))
-                    .description("Dead letters in the store").tag("stage", stage).register(registry);
+                    .description("Dead letters in the store").tag("stage", stage)
+                    // Micrometer holds a gauge's object weakly; nothing else holds this one
+                    .strongReference(true).register(registry);
             Gauge.builder("ypsync.stage.last.run", lastRunSeconds, m -> m.getOrDefault(stage, 0.0))
                     .description("Duration of the stage's last run in this process").baseUnit("seconds")
                     .tag("stage", stage).register(registry);
