@@ -97,6 +97,8 @@ public class YpsyncConfiguration implements CamelConfiguration {
         // Camel's aggregator hands completed batches to a thread of its own unless told otherwise; the stages need
         // each batch written before the step after the split runs, so batches run in the caller's thread.
         registry.bind("callerRunsExecutor", new SynchronousExecutorService());
+        // the cache stage's batches of streamed records count towards its progress lines
+        context.getCamelContextExtension().addInterceptStrategy(new org.ypsync.ops.BatchProgress("cacheStage", "stage"));
         registry.bind("cacheStage", new CacheStage(settings, netypareo, store.cache(), store.cacheStatus(), deadLetters));
 
         MoodleSettings moodleSettings = moodleSettings(settings);

@@ -3,8 +3,9 @@ package org.ypsync.ops;
 import java.util.Locale;
 
 /**
- * When a long stage says how far it got: each time the records done cross a tenth of the total, or, while the total
- * is not known yet (a NetYpareo answer still streaming in), each time they cross a multiple of 1,000.
+ * When a long stage says how far it got: each time the records done cross a tenth of the total (stages of 1,000
+ * records or more), or, while the total is not known yet (NetYpareo answers still streaming in), each time they
+ * cross a multiple of 1,000.
  */
 public final class Progress {
     public static final int STEP_RECORDS = 1000;
@@ -18,6 +19,10 @@ public final class Progress {
             return false;
         }
         if (total > 0) {
+            if (total < STEP_RECORDS) {
+                // a short stage needs no progress: its summary line comes at once
+                return false;
+            }
             // tenths crossed; the last one (100 %) is the summary's job
             long tenthBefore = before * 10 / total;
             long tenthAfter = Math.min(after, total) * 10 / total;

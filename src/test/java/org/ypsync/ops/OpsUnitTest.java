@@ -22,6 +22,7 @@ class OpsUnitTest {
     @Test
     void progressEveryTenthOfAKnownTotalAndEveryThousandOtherwise() {
         assertTrue(Progress.due(0, 100, 1000));
+        assertFalse(Progress.due(0, 50, 100), "a short stage has no progress lines");
         assertFalse(Progress.due(100, 150, 1000));
         assertTrue(Progress.due(150, 420, 1000), "30 % and 40 % crossed in one batch: one line");
         assertFalse(Progress.due(900, 1000, 1000), "100 % is the summary's job");
