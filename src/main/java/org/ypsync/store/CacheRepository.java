@@ -162,7 +162,17 @@ public final class CacheRepository {
     }
 
     private static String scope(CacheKind kind, String alias) {
-        return alias + ".instance_index = ?" + (kind.family() == null ? "" : " AND " + alias + ".family = '" + kind.family() + "'");
+        // the family is bound too (see bindScope): no value is ever written into the SQL text
+        return alias + ".instance_index = ?" + (kind.family() == null ? "" : " AND " + alias + ".family = ?");
+    }
+
+    /** Binds what {@link #scope} asks for from position {@code i}; returns the next position. */
+    private static int bindScope(PreparedStatement ps, int i, CacheKind kind, int instanceIndex) throws SQLException {
+        ps.setInt(i++, instanceIndex);
+        if (kind.family() != null) {
+            ps.setString(i++, kind.family());
+        }
+        return i;
     }
 
     private static String keyMatch(CacheKind kind) {
@@ -188,7 +198,7 @@ public final class CacheRepository {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);
             ps.setString(2, kind.name());
-            ps.setInt(3, instanceIndex);
+            bindScope(ps, 3, kind, instanceIndex);
             try (var rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -209,7 +219,7 @@ public final class CacheRepository {
         insertVals.add("?");
         if (kind.family() != null) {
             insertCols.add("family");
-            insertVals.add("'" + kind.family() + "'");
+            insertVals.add("?");
         }
         for (CacheKind.Column col : kind.columns()) {
             insertCols.add(col.name());
@@ -225,9 +235,10 @@ public final class CacheRepository {
             int i = 1;
             ps.setString(i++, runId);
             ps.setString(i++, kind.name());
-            ps.setInt(i++, instanceIndex);
+            i = bindScope(ps, i, kind, instanceIndex);
             ps.setTimestamp(i++, ts);
-            ps.setInt(i++, instanceIndex);
+            // INSERT values: instance_index, then family when the kind has one
+            i = bindScope(ps, i, kind, instanceIndex);
             ps.setTimestamp(i++, ts);
             ps.setTimestamp(i, ts);
             ps.executeUpdate();
@@ -250,9 +261,9 @@ public final class CacheRepository {
                 + " AND s.kind = ? AND s.record_key = " + keyExpression(kind, "t") + ")";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, ts);
-            ps.setInt(2, instanceIndex);
-            ps.setString(3, runId);
-            ps.setString(4, kind.name());
+            int i = bindScope(ps, 2, kind, instanceIndex);
+            ps.setString(i++, runId);
+            ps.setString(i, kind.name());
             return ps.executeUpdate();
         }
     }
