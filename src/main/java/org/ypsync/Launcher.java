@@ -106,6 +106,11 @@ public final class Launcher {
                 context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class))).exitCode(), out);
     }
 
+    /** {@link #print} for tests in other packages. */
+    public static List<StageRun> printForTests(List<StageRun> runs, PrintStream out) {
+        return print(runs, out);
+    }
+
     /** A command that only reads the store: a failure is one line (exit 2), never a stack trace. */
     static int light(java.util.function.IntSupplier command, PrintStream out) {
         try {
