@@ -64,7 +64,8 @@ public final class YpsyncManagement implements StaticService {
     @ManagedAttribute(description = "Per stage: last start, end, outcome and counts (this process)")
     public Map<String, String> getLastRuns() {
         return stageRuns.last().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> e.getValue().startedAt() + " -> " + e.getValue().endedAt() + " " + e.getValue().summary()));
+                e -> Secrets.mask(e.getValue().startedAt() + " -> " + e.getValue().endedAt() + " "
+                        + e.getValue().summary())));
     }
 
     private static String describe(List<StageRun> runs) {
