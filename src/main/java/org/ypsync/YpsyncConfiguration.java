@@ -7,6 +7,7 @@ import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ypsync.cluster.QuartzCluster;
 import org.ypsync.moodle.MoodleBatchStrategy;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
@@ -61,6 +62,8 @@ public class YpsyncConfiguration implements CamelConfiguration {
                 store.close();
             }
         }, true, true);
+        // several nodes: the schedules move to the QRTZ_* tables of this store (ypsync.cluster.enabled)
+        QuartzCluster.configure(context, settings);
 
         NetypareoClient netypareo = new NetypareoClient(settings.millis("netypareo.connect-timeout-ms"),
                 settings.millis("netypareo.read-timeout-ms"));
