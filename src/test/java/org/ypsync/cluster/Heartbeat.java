@@ -9,12 +9,13 @@ import org.ypsync.store.Store;
 
 /**
  * Test bean of the heartbeat route (src/test/resources/cluster/heartbeat.camel.yaml): one row per Quartz fire, with
- * the node that ran it (system property ypsync.test.node) and the fire time Quartz scheduled.
+ * the trigger, the node that ran it (system property ypsync.test.node) and the fire time Quartz scheduled.
  */
 public class Heartbeat {
     static final String TABLE_DDL = """
             CREATE TABLE cluster_fire (
               node VARCHAR(20) NOT NULL,
+              trigger_name VARCHAR(40) NOT NULL,
               scheduled_ms BIGINT NOT NULL,
               fired_ms BIGINT NOT NULL
             )""";
@@ -24,10 +25,11 @@ public class Heartbeat {
         Date scheduled = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO cluster_fire (node, scheduled_ms, fired_ms) VALUES (?, ?, ?)")) {
+                     "INSERT INTO cluster_fire (node, trigger_name, scheduled_ms, fired_ms) VALUES (?, ?, ?, ?)")) {
             ps.setString(1, System.getProperty("ypsync.test.node"));
-            ps.setLong(2, scheduled.getTime());
-            ps.setLong(3, System.currentTimeMillis());
+            ps.setString(2, exchange.getMessage().getHeader("triggerName", String.class));
+            ps.setLong(3, scheduled.getTime());
+            ps.setLong(4, System.currentTimeMillis());
             ps.executeUpdate();
         }
     }
