@@ -3,10 +3,12 @@ package org.ypsync.reuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import javax.management.ObjectName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -56,6 +59,8 @@ class ReuseInCamelEstateTest {
         Map<String, Object> overrides = new HashMap<>(env.properties());
         // the test runs the stages by hand; ypsync's nightly timers stay off
         overrides.put("ypsync.schedule.enabled", "false");
+        // JMX on (the host file turns it off) to see where ypsync's managed bean lands
+        overrides.put("camel.main.jmx-enabled", "true");
         Main host = HostApplication.create(overrides);
         host.start();
         try {
@@ -65,6 +70,13 @@ class ReuseInCamelEstateTest {
                     "estate-nightly")) {
                 assertNotNull(context.getRoute(route), "route " + route + " loaded");
             }
+
+            // ypsync's error handling applies to ypsync's routes only, not to the host's
+            assertEquals("ypsync-errors", context.getRoute("cache").getConfigurationId());
+            assertNull(context.getRoute("estate-nightly").getConfigurationId());
+            // ypsync's JMX bean, under the host's context name
+            assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(
+                    "org.apache.camel:context=estate,type=services,name=YpsyncManagement")));
 
             ProducerTemplate template = context.createProducerTemplate();
             assertEquals("CFA estate: nightly done", template.requestBody("direct:estate-nightly", (Object) null));
@@ -123,7 +135,8 @@ class ReuseInCamelEstateTest {
         Set<String> missing = ypsync.stringPropertyNames().stream()
                 .filter(k -> !k.startsWith("camel.main.") && !hostFile.containsKey(k))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(Set.of(), missing, "ypsync keys the host file lacks");
+        assertEquals(Set.of(), missing, "ypsync keys the host file lacks: copy them from application.properties into"
+                + " src/test/resources/host-application.properties, as README tells integrators to");
         assertEquals("org.ypsync.YpsyncConfiguration", hostFile.getProperty("camel.main.configuration-classes"));
         assertTrue(hostFile.getProperty("camel.main.routes-include-pattern").contains("classpath:routes/*.camel.yaml"));
     }
