@@ -56,14 +56,14 @@ public class YpsyncConfiguration implements CamelConfiguration {
 
         Store store = Store.open(settings.required("ypsync.store.url"), settings.optional("ypsync.store.user").orElse(null),
                 settings.optional("ypsync.store.password").orElse(null), settings.integer("ypsync.store.pool-size"));
+        // several nodes: the schedules move to the QRTZ_* tables of this store (ypsync.cluster.enabled)
+        QuartzCluster.configure(context, settings);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 store.close();
             }
         }, true, true);
-        // several nodes: the schedules move to the QRTZ_* tables of this store (ypsync.cluster.enabled)
-        QuartzCluster.configure(context, settings);
 
         NetypareoClient netypareo = new NetypareoClient(settings.millis("netypareo.connect-timeout-ms"),
                 settings.millis("netypareo.read-timeout-ms"));
