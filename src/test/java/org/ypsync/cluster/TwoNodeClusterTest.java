@@ -34,7 +34,7 @@ import org.ypsync.store.TestDatabases;
  */
 class TwoNodeClusterTest {
     /** Seconds of one-second fires checked while both nodes run. */
-    static final int WINDOW_SECONDS = 20;
+    static final int WINDOW_SECONDS = 30;
     /** Fires the survivor must make after the kill. */
     static final int FIRES_AFTER_KILL = 5;
     static final String NEVER = "0 0 0 1 1 ? 2099";
