@@ -7,6 +7,7 @@ import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ypsync.cluster.QuartzCluster;
 import org.ypsync.moodle.MoodleBatchStrategy;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
@@ -63,6 +64,8 @@ public class YpsyncConfiguration implements CamelConfiguration {
 
         Store store = Store.open(settings.required("ypsync.store.url"), settings.optional("ypsync.store.user").orElse(null),
                 settings.optional("ypsync.store.password").orElse(null), settings.integer("ypsync.store.pool-size"));
+        // several nodes: the schedules move to the QRTZ_* tables of this store (ypsync.cluster.enabled)
+        QuartzCluster.configure(context, settings);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

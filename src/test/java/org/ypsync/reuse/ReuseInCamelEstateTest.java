@@ -1,0 +1,146 @@
+package org.ypsync.reuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.management.ObjectName;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ypsync.demo.DemoEnvironment;
+import org.ypsync.moodle.emulator.MoodleCohort;
+import org.ypsync.netypareo.Site;
+import org.ypsync.netypareo.emulator.DataSetSize;
+import org.ypsync.ops.StageRun;
+import org.ypsync.store.Store;
+
+/**
+ * ypsync reused inside another Camel Main application (README "Reusing the routes in a Camel estate"): the host's
+ * own main class and properties file load ypsync's YAML routes and configuration class next to a route of the host,
+ * and the host's route runs ypsync's cache and site-cohorts stages against the emulators.
+ */
+class ReuseInCamelEstateTest {
+    private static DemoEnvironment env;
+
+    @BeforeAll
+    static void world() {
+        env = DemoEnvironment.start(21L, DataSetSize.DEMO,
+                "jdbc:h2:mem:estate-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    @Test
+    void hostRouteRunsYpsyncStagesThroughYpsyncRoutes() throws Exception {
+        Map<String, Object> overrides = new HashMap<>(env.properties());
+        // the test runs the stages by hand; ypsync's nightly timers stay off
+        overrides.put("ypsync.schedule.enabled", "false");
+        // JMX on (the host file turns it off) to see where ypsync's managed bean lands
+        overrides.put("camel.main.jmx-enabled", "true");
+        Main host = HostApplication.create(overrides);
+        host.start();
+        try {
+            CamelContext context = host.getCamelContext();
+            assertEquals("estate", context.getName(), "the host's context, not ypsync's");
+            for (String route : List.of("cache", "cache-timer", "site-cohorts", "users", "moodle-create-cohorts",
+                    "estate-nightly")) {
+                assertNotNull(context.getRoute(route), "route " + route + " loaded");
+            }
+
+            // ypsync's error handling applies to ypsync's routes only, not to the host's
+            assertEquals("ypsync-errors", context.getRoute("cache").getConfigurationId());
+            assertNull(context.getRoute("estate-nightly").getConfigurationId());
+            // ypsync's JMX bean, under the host's context name
+            assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(
+                    "org.apache.camel:context=estate,type=services,name=YpsyncManagement")));
+
+            ProducerTemplate template = context.createProducerTemplate();
+            assertEquals("CFA estate: nightly done", template.requestBody("direct:estate-nightly", (Object) null));
+
+            EstateAudit audit = context.getRegistry().lookupByNameAndType("estateAudit", EstateAudit.class);
+            assertEquals(List.of("cache: OK", "site-cohorts: OK"), audit.lines());
+            StageRun cohorts = audit.runs().get(1);
+
+            // what ypsync's routes did: one cohort per site in use, named after it, in the emulated Moodle
+            Set<String> possible = new TreeSet<>();
+            Map<String, String> names = new HashMap<>();
+            for (String instance : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
+                String prefix = instance.equals(DemoEnvironment.FIRST) ? "" : "1_";
+                for (Site site : env.netypareo().data(instance).sites()) {
+                    possible.add(prefix + "SITE_" + site.shortCode());
+                    names.put(prefix + "SITE_" + site.shortCode(), site.name());
+                }
+            }
+            List<MoodleCohort> siteCohorts = env.moodle().cohorts().stream()
+                    .filter(c -> c.idnumber().contains("SITE_")).toList();
+            assertFalse(siteCohorts.isEmpty(), "site cohorts created");
+            assertEquals(cohorts.counts().created(), siteCohorts.size(), "created = cohorts in Moodle");
+            for (MoodleCohort c : siteCohorts) {
+                assertTrue(possible.contains(c.idnumber()), c.idnumber() + " is a site of the emulators");
+                assertEquals(names.get(c.idnumber()), c.name());
+            }
+            assertTrue(siteCohorts.stream().anyMatch(c -> c.idnumber().startsWith("1_")), "both instances synced");
+
+            // and in ypsync's store: the cache and the run history
+            Store store = context.getRegistry().lookupByNameAndType("ypsyncStore", Store.class);
+            try (Connection c = store.dataSource().getConnection();
+                 ResultSet rs = c.createStatement().executeQuery(
+                         "SELECT stage, outcome FROM stage_run ORDER BY started_at")) {
+                StringBuilder rows = new StringBuilder();
+                while (rs.next()) {
+                    rows.append(rs.getString(1)).append('=').append(rs.getString(2)).append(' ');
+                }
+                assertEquals("cache=OK site-cohorts=OK", rows.toString().strip());
+            }
+        } finally {
+            host.stop();
+        }
+    }
+
+    /** The host's file carries every ypsync key of ypsync's application.properties, as README tells integrators. */
+    @Test
+    void hostPropertiesCarryEveryYpsyncKey() throws IOException {
+        Properties ypsync = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("application.properties"))) {
+            ypsync.load(in);
+        }
+        Properties hostFile = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/host-application.properties")) {
+            hostFile.load(in);
+        }
+        // ypsync's own keys; the camel.* keys (management port, metrics...) are the host's to decide, but for one
+        Set<String> missing = ypsync.stringPropertyNames().stream()
+                .filter(k -> k.startsWith("ypsync.") || k.startsWith("netypareo.") || k.startsWith("moodle.")
+                        || k.startsWith("sync.") || k.equals("camel.component.http.automatic-retries-disabled"))
+                .filter(k -> !hostFile.containsKey(k))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of(), missing, "ypsync keys the host file lacks: copy them from application.properties into"
+                + " src/test/resources/host-application.properties, as README tells integrators to");
+        assertEquals("org.ypsync.YpsyncConfiguration", hostFile.getProperty("camel.main.configuration-classes"));
+        assertTrue(hostFile.getProperty("camel.main.routes-include-pattern").contains("classpath:routes/*.camel.yaml"));
+    }
+}
