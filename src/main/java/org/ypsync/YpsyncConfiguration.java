@@ -120,7 +120,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("stageRunner", runner);
         DeadLetterReplay replay = new DeadLetterReplay(runner, store.deadLetters());
         registry.bind("deadLetterReplay", replay);
-        context.addService(new YpsyncManagement(runner, stageRuns, replay));
+        context.addService(new YpsyncManagement(runner, stageRuns, replay, store));
 
         // health checks: one HealthCheckRepository, registered with Camel's health-check registry as the context
         // starts (bound too, so that a host application can find it)

@@ -17,15 +17,19 @@ public final class YpsyncManagement implements StaticService {
     private final StageRunner runner;
     private final StageRuns stageRuns;
     private final DeadLetterReplay replay;
+    private final org.ypsync.store.Store store;
 
     public YpsyncManagement(StageRunner runner, StageRuns stageRuns) {
-        this(runner, stageRuns, null);
+        this(runner, stageRuns, null, null);
     }
 
-    public YpsyncManagement(StageRunner runner, StageRuns stageRuns, DeadLetterReplay replay) {
+    /** {@code replay} and {@code store} may be null (no replay, no store attributes). */
+    public YpsyncManagement(StageRunner runner, StageRuns stageRuns, DeadLetterReplay replay,
+                            org.ypsync.store.Store store) {
         this.runner = runner;
         this.stageRuns = stageRuns;
         this.replay = replay;
+        this.store = store;
     }
 
     @ManagedOperation(description = "Run one stage now (cache, site-cohorts, users, tutors, groups, fc-groups); returns its outcome and counts when it ends")
@@ -66,6 +70,27 @@ public final class YpsyncManagement implements StaticService {
         return stageRuns.last().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> Secrets.mask(e.getValue().startedAt() + " -> " + e.getValue().endedAt() + " "
                         + e.getValue().summary())));
+    }
+
+    @ManagedAttribute(description = "Per stage: the last run recorded in the store, on any node (start, end, outcome, counts)")
+    public Map<String, String> getRunHistory() {
+        if (store == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (var r : store.runs().lastPerStage()) {
+            var c = r.counts();
+            out.put(r.stage(), Secrets.mask(r.startedAt() + " -> " + r.endedAt() + " " + r.outcome()
+                    + (r.dryRun() ? " [dry run]" : "") + String.format(" (read %d, created %d, updated %d, unchanged %d,"
+                    + " suspended %d, failed %d)", c.read(), c.created(), c.updated(), c.unchanged(), c.suspended(),
+                    c.failed())));
+        }
+        return out;
+    }
+
+    @ManagedAttribute(description = "Dead letters in the store per stage")
+    public Map<String, Integer> getDeadLetters() {
+        return store == null ? Map.of() : store.deadLetters().countsByStage();
     }
 
     private static String describe(List<StageRun> runs) {

@@ -162,13 +162,19 @@ class OperationsRouteTest {
                 "the fixed record reached Moodle");
 
         // the same through the JMX bean: fails again, attempts 3
-        Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("org.apache.camel:context=ypsync,type=services,name=YpsyncManagement"),
-                "replayDeadLetters", new Object[]{"users"}, new String[]{String.class.getName()});
+        var server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName bean = new ObjectName("org.apache.camel:context=ypsync,type=services,name=YpsyncManagement");
+        Object answer = server.invoke(bean, "replayDeadLetters", new Object[]{"users"},
+                new String[]{String.class.getName()});
         assertEquals("users: " + (others + 1) + " dead letter(s) replayed: 0 resolved, " + (others + 1)
                 + " still failing (run RECORDS_FAILED)", answer);
         assertEquals(3, store.deadLetters().list("users").stream()
                 .filter(d -> d.recordKey().equals("student " + broken)).findFirst().orElseThrow().attempts());
+        assertEquals(Map.of("users", others + 1), server.getAttribute(bean, "DeadLetters"));
+        @SuppressWarnings("unchecked")
+        Map<String, String> history = (Map<String, String>) server.getAttribute(bean, "RunHistory");
+        assertTrue(history.get("users").contains(" RECORDS_FAILED (read "), history.toString());
+        assertTrue(history.get("cache").contains(" OK (read "), history.toString());
     }
 
     @Test
