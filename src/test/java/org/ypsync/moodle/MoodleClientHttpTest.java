@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.ypsync.moodle.emulator.MoodleEmulator;
 import org.ypsync.moodle.emulator.MoodleUser;
 
@@ -145,6 +147,76 @@ class MoodleClientHttpTest {
             long id = o.result().path("id").asLong();
             assertEquals(o.record().get("username"), moodle.user(id).orElseThrow().username());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 50, 63, 99})
+    void bisectionCostWhereverTheBadUserSits(int bad) {
+        moodle.createUser("existing", "Ex", "Isting", String.format("user%03d@example.org", bad), "X-1", "manual");
+        moodle.resetCounters();
+        BatchResult r = client().createUsers(users(0, 100));
+        long calls = moodle.calls("core_user_create_users");
+        System.out.printf("BISECTION over HTTP, bad user at %d: %d created, %d failed, %d calls%n", bad,
+                r.successes().size(), r.failures().size(), calls);
+        assertEquals(99, createdUsers());
+        assertEquals(List.of(bad), r.failures().stream().map(BatchResult.Outcome::index).toList());
+        assertTrue(calls <= 15, "calls " + calls);
+    }
+
+    @Test
+    void twoBadUsersAreBothIsolated() {
+        moodle.createUser("existing1", "Ex", "Isting", "user010@example.org", "X-1", "manual");
+        moodle.createUser("existing2", "Ex", "Isting", "user077@example.org", "X-2", "manual");
+        BatchResult r = client().createUsers(users(0, 100));
+        assertEquals(List.of(10, 77), r.failures().stream().map(BatchResult.Outcome::index).toList());
+        assertEquals(98, createdUsers());
+        System.out.printf("BISECTION over HTTP, 2 bad users: %d calls%n", r.calls());
+    }
+
+    @Test
+    void proxyErrorsAndInjectedMoodleErrors() {
+        MoodleClient c = client();
+        // 502 from a proxy, nothing applied: the create is looked up (not found), then sent again
+        moodle.httpErrorForNextCalls("core_user_create_users", 1, 502);
+        BatchResult r = c.createUsers(users(0, 10));
+        assertTrue(r.allSucceeded(), r.toString());
+        assertEquals(2, moodle.calls("core_user_create_users"));
+        assertEquals(1, moodle.calls("core_user_get_users_by_field"));
+        assertEquals(10, createdUsers());
+
+        // 500 twice on an idempotent update: retried inside call
+        moodle.httpErrorForNextCalls("core_user_update_users", 2, 500);
+        long id = r.get(0).result().path("id").asLong();
+        assertTrue(c.updateUsers(List.of(Map.of("id", id, "city", "Lyon"))).allSucceeded());
+        assertEquals(3, moodle.calls("core_user_update_users"));
+
+        // a one-off dmlwriteexception on a batch: bisection finds no bad record, all are created
+        moodle.moodleErrorForNextCalls("core_user_create_users", 1, "dml_write_exception", "dmlwriteexception",
+                "Error writing to database");
+        BatchResult more = c.createUsers(users(10, 8));
+        assertTrue(more.allSucceeded(), more.toString());
+        assertEquals(18, createdUsers());
+
+        // the site goes into maintenance mid-batch: fatal, partial result handed over, client stopped
+        moodle.moodleErrorForNextCalls("core_user_create_users", 1, "moodle_exception", "sitemaintenance",
+                "Site is under maintenance");
+        MoodleFatalException f = assertThrows(MoodleFatalException.class, () -> c.createUsers(users(20, 5)));
+        assertEquals("sitemaintenance", f.errorcode());
+        assertEquals(5, f.partialResult().orElseThrow().failures().size());
+        long before = moodle.totalCalls();
+        assertThrows(MoodleFatalException.class, () -> c.siteInfo());
+        assertEquals(before, moodle.totalCalls());
+    }
+
+    @Test
+    void nonJsonAnswerIsFatal() {
+        // a 200 that is not JSON: e.g. a proxy login page; simulated with the XML format Moodle would answer
+        MoodleClient c = client();
+        JsonNode ok = c.call("core_webservice_get_site_info", Map.of());
+        assertTrue(ok.isObject());
+        MoodleFatalException e = assertThrows(MoodleFatalException.class,
+                () -> c.call("core_webservice_get_site_info", Map.of("moodlewsrestformat", "xml")));
+        assertEquals("nonjsonresponse", e.errorcode());
     }
 
     @Test
