@@ -383,8 +383,10 @@ public final class MoodleRecordRules {
     // ---------------------------------------------------------------- helpers
 
     private static Optional<Violation> unknownKeys(Map<String, ?> r, Set<String> known) {
-        for (String k : r.keySet()) {
-            if (!known.contains(k)) {
+        for (Map.Entry<String, ?> e : r.entrySet()) {
+            String k = e.getKey();
+            // a null value is not sent, so an unknown key holding null does no harm
+            if (e.getValue() != null && !known.contains(k)) {
                 return fail("unknownkey", "unknown key '" + k + "' (Moodle refuses the whole call)");
             }
         }

@@ -116,6 +116,7 @@ class MoodleRecordRulesTest {
     @Test
     void keysAuthAndBooleans() {
         assertEquals("unknownkey", newUser("foo", "bar"));
+        assertEquals("ok", newUser("foo", null)); // not sent
         assertEquals("unknownkey", newUser("id", 3));
         assertEquals("authnotallowed", newUser("auth", "webservice"));
         assertEquals("authnotallowed", newUser("auth", "mnet"));
