@@ -1,5 +1,7 @@
 package org.ypsync.moodle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,8 @@ import java.util.StringJoiner;
  *
  * <p>Rules: lists are 0-based; booleans become {@code 1}/{@code 0} (PARAM_BOOL refuses "true"); null values are
  * not sent (Moodle then applies the parameter's default); empty lists and maps produce no field at all (form
- * encoding cannot express them). Supported leaves: CharSequence, Number, Boolean, Character, Enum.
+ * encoding cannot express them). Supported leaves: CharSequence, Number, Boolean, Character, Enum; Jackson
+ * {@link JsonNode} trees are accepted too (objects as maps, arrays as lists, JSON null as null).
  */
 public final class FormEncoder {
 
@@ -60,6 +63,7 @@ public final class FormEncoder {
 
     /** Leaves (non-null scalars) inside a value: what one record adds to a request. */
     public static int countLeaves(Object value) {
+        value = unwrap(value);
         if (value == null) {
             return 0;
         }
@@ -85,6 +89,7 @@ public final class FormEncoder {
     }
 
     private static void flatten(String name, Object value, List<Map.Entry<String, String>> out) {
+        value = unwrap(value);
         if (value == null) {
             return;
         }
@@ -107,8 +112,39 @@ public final class FormEncoder {
         }
     }
 
+    /** A JsonNode as the plain Java value it stands for (containers as Map/List views, JSON null as null). */
+    private static Object unwrap(Object v) {
+        if (!(v instanceof JsonNode n)) {
+            return v;
+        }
+        if (n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (n.isObject()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+            return m;
+        }
+        if (n.isArray()) {
+            List<Object> l = new ArrayList<>();
+            n.forEach(l::add);
+            return l;
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        if (n.isIntegralNumber()) {
+            return n.bigIntegerValue();
+        }
+        if (n.isNumber()) {
+            return n.decimalValue();
+        }
+        return n.asText();
+    }
+
     /** The text Moodle expects for a scalar. */
     static String scalar(Object v) {
+        v = unwrap(v);
         if (v instanceof Boolean b) {
             return b ? "1" : "0";
         }

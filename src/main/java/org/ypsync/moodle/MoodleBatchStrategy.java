@@ -31,7 +31,12 @@ import java.util.List;
  *           correlationExpression: { constant: users }
  *           aggregationStrategy: "#moodleBatchStrategy"
  *           completionPredicate: { simple: "${exchangeProperty.CamelSplitComplete}" }  # required option, not evaluated
+ *           executorService: moodleSyncExecutor   # bean: org.apache.camel.util.concurrent.SynchronousExecutorService
+ *           steps: [ ... call the MoodleClient with the List ... ]
  * </pre>
+ * Without the synchronous executor, Camel sends completed groups out on its own "Aggregator" thread: the split
+ * then returns before the Moodle calls are made (and stopping the context interrupts them). With it, each batch
+ * runs on the caller's thread, so the run ends when the last batch is written.
  * It must be a header (Camel reads this flag from the message, not from the properties) on the exchange that
  * enters the aggregator: the strategy only sees a copy, so it cannot set it itself.
  *

@@ -455,7 +455,11 @@ public class MoodleClient {
                 boolean exhausted = op.idempotent() || attempt >= settings.retryMaxAttempts()
                         || Thread.currentThread().isInterrupted();
                 if (!exhausted) {
-                    pause(op.function(), attempt++, t);
+                    try {
+                        pause(op.function(), attempt++, t);
+                    } catch (MoodleTransientException interrupted) {
+                        exhausted = true; // the stage is stopping: settle what is known, send nothing more
+                    }
                 }
                 if (t.mayHaveWritten() && op.recovery() != null) {
                     try {

@@ -49,12 +49,14 @@ public final class MoodleRecordRules {
     /** PARAM_USERNAME without extendedusernamechars. */
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9._@-]+");
     /**
-     * Close to PHP's FILTER_VALIDATE_EMAIL (Moodle's validate_email): dot-atom local part, dotted domain of
-     * letter/digit/hyphen labels, no angle brackets.
+     * Moodle 4.4's validate_email is PHPMailer::validateAddress with its default 'php' validator, i.e. PHP's
+     * FILTER_VALIDATE_EMAIL (plus no angle brackets). This is its common subset: a dot-atom local part of at most
+     * 64 characters, a domain of at least two letter/digit/hyphen labels. (Quoted local parts and IP-literal
+     * domains, which PHP also accepts, are refused here.)
      */
     private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                    + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
+            "(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     /** Text PHP's strip_tags would change (PARAM_NOTAGS): '<' followed by a tag-ish character. */
     private static final Pattern TAG = Pattern.compile("<[a-zA-Z/!?]");
     private static final Pattern LANG = Pattern.compile("[a-z][a-z0-9_]*");
@@ -383,8 +385,10 @@ public final class MoodleRecordRules {
     // ---------------------------------------------------------------- helpers
 
     private static Optional<Violation> unknownKeys(Map<String, ?> r, Set<String> known) {
-        for (String k : r.keySet()) {
-            if (!known.contains(k)) {
+        for (Map.Entry<String, ?> e : r.entrySet()) {
+            String k = e.getKey();
+            // a null value is not sent, so an unknown key holding null does no harm
+            if (e.getValue() != null && !known.contains(k)) {
                 return fail("unknownkey", "unknown key '" + k + "' (Moodle refuses the whole call)");
             }
         }

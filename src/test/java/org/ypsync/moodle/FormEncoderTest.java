@@ -96,4 +96,16 @@ class FormEncoderTest {
         assertThrows(IllegalArgumentException.class, () -> FormEncoder.encode(map("a[0]", "x")));
         assertThrows(IllegalArgumentException.class, () -> FormEncoder.encode(map("a", Double.NaN)));
     }
+
+    @Test
+    void jacksonTreesEncodeLikeMapsAndLists() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode user = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"username\":\"jdupont\",\"suspended\":true,\"city\":null,\"id\":12,\"score\":1.50,"
+                        + "\"customfields\":[{\"type\":\"site\",\"value\":\"PAR\"}],\"preferences\":[]}");
+        assertEquals(List.of("users[0][username]=jdupont", "users[0][suspended]=1", "users[0][id]=12",
+                        "users[0][score]=1.5", "users[0][customfields][0][type]=site",
+                        "users[0][customfields][0][value]=PAR"),
+                names(map("users", List.of(user))));
+        assertEquals(6, FormEncoder.countLeaves(user));
+    }
 }

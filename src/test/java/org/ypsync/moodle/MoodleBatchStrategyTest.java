@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,12 +32,16 @@ class MoodleBatchStrategyTest extends CamelTestSupport {
                         .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE, simple("${exchangeProperty.CamelSplitComplete}"))
                         .aggregate(constant("users"), new MoodleBatchStrategy(BUDGET, MAX_RECORDS))
                         .completionPredicate(simple("${exchangeProperty.CamelSplitComplete}"))
+                        // completed batches run on the caller's thread: sendBody returns when all are done
+                        .executorService(new SynchronousExecutorService())
                         .to("mock:batches");
                 from("direct:small")
                         .split(body())
                         .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE, simple("${exchangeProperty.CamelSplitComplete}"))
                         .aggregate(constant("users"), new MoodleBatchStrategy(1000, 3))
                         .completionPredicate(simple("${exchangeProperty.CamelSplitComplete}"))
+                        // completed batches run on the caller's thread: sendBody returns when all are done
+                        .executorService(new SynchronousExecutorService())
                         .to("mock:small");
             }
         };

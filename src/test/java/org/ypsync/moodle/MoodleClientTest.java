@@ -592,4 +592,23 @@ class MoodleClientTest {
         assertEquals(2, partial.calls());
         assertTrue(c.isStopped());
     }
+
+    @Test
+    void anInterruptWhileWaitingToRetrySettlesTheBatchWithoutThrowing() {
+        FakeMoodle fake = new FakeMoodle();
+        fake.handler(req -> req.function().equals("core_user_create_users")
+                ? new MoodleTransport.Reply(503, "down") : fake.standard(req));
+        MoodleClient c = new MoodleClient(settings(), fake, d -> {
+            throw new InterruptedException("stage stopping");
+        });
+        try {
+            BatchResult r = c.createUsers(users(3));
+            assertEquals(3, r.failures().size());
+            r.failures().forEach(f -> assertTrue(f.retryable()));
+            assertEquals(1, fake.calls("core_user_create_users"));
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted(); // clear the flag for the next tests
+        }
+    }
 }

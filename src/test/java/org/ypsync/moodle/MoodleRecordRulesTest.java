@@ -79,12 +79,15 @@ class MoodleRecordRulesTest {
 
     @Test
     void emailLengthAndBlank() {
-        String local = "a".repeat(88);
-        assertEquals("ok", newUser("email", local + "@example.org")); // 100
-        assertEquals("toolong", newUser("email", local + "x@example.org"));
+        String local = "a".repeat(60);
+        assertEquals("ok", newUser("email", local + "@" + "b".repeat(27) + ".example.org")); // 100
+        assertEquals("toolong", newUser("email", local + "@" + "b".repeat(28) + ".example.org"));
         assertEquals("missingvalue", newUser("email", ""));
         assertEquals("missingvalue", newUser("email", null));
         assertEquals("ok", newUser("email", "JEAN.Dupont+cfa@Sub.Example.ORG"));
+        assertEquals("ok", newUser("email", "a@b.c"));
+        assertEquals("invalidemail", newUser("email", "a".repeat(65) + "@example.org")); // local part > 64
+        assertEquals("invalidemail", newUser("email", "a-@-b.fr"));
     }
 
     @Test
@@ -116,6 +119,7 @@ class MoodleRecordRulesTest {
     @Test
     void keysAuthAndBooleans() {
         assertEquals("unknownkey", newUser("foo", "bar"));
+        assertEquals("ok", newUser("foo", null)); // not sent
         assertEquals("unknownkey", newUser("id", 3));
         assertEquals("authnotallowed", newUser("auth", "webservice"));
         assertEquals("authnotallowed", newUser("auth", "mnet"));
