@@ -278,9 +278,9 @@ public final class CohortStage {
             }
         });
         desiredCohorts.forEach(c -> wanted.putIfAbsent(c, new HashSet<>()));
-        Map<UserKey, Long> ids = activeMoodleIds(links.userLinks(Set.of(UserKind.STUDENT)));
-        MembershipPlan plan = MembershipPlanner.plan(wanted, links.members(desiredCohorts, Set.of(UserKind.STUDENT)),
-                ids, settings.decimal("sync.guard.max-removal-share"), settings.integer("sync.guard.min-cohort-size"));
+        MembershipPlan plan = memberPlan(wanted, links.members(desiredCohorts, Set.of(UserKind.STUDENT)),
+                links.userLinks(Set.of(UserKind.STUDENT)), settings.decimal("sync.guard.max-removal-share"),
+                settings.integer("sync.guard.min-cohort-size"));
         for (MembershipPlan.Skipped s : plan.skipped()) {
             run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
         }
@@ -303,14 +303,28 @@ public final class CohortStage {
                 (m, outcome) -> member(exchange, run, m, false, outcome));
     }
 
-    static Map<UserKey, Long> activeMoodleIds(Map<UserKey, UserLink> userLinks) {
+    /**
+     * The member plan, where an add needs a working account but a removal only an account: a person ypsync suspended
+     * (a leaver, someone gone from NetYpareo) must still leave the cohorts it no longer belongs to. A suspended person
+     * still wanted keeps its membership and is not added anew.
+     */
+    static MembershipPlan memberPlan(Map<String, Set<UserKey>> wanted, Map<String, Set<UserKey>> have,
+                                     Map<UserKey, UserLink> userLinks, double maxRemovalShare, int minCohortSize) {
         Map<UserKey, Long> ids = new HashMap<>();
-        userLinks.forEach((k, l) -> {
-            if (!l.suspendedByUs()) {
-                ids.put(k, l.moodleId());
+        userLinks.forEach((k, l) -> ids.put(k, l.moodleId()));
+        Map<String, Set<UserKey>> addable = new HashMap<>();
+        wanted.forEach((cohort, keys) -> {
+            Set<UserKey> current = have.getOrDefault(cohort, Set.of());
+            Set<UserKey> w = new HashSet<>();
+            for (UserKey k : keys) {
+                UserLink l = userLinks.get(k);
+                if (l == null || !l.suspendedByUs() || current.contains(k)) {
+                    w.add(k);
+                }
             }
+            addable.put(cohort, w);
         });
-        return ids;
+        return MembershipPlanner.plan(addable, have, ids, maxRemovalShare, minCohortSize);
     }
 
     private void member(Exchange exchange, CohortRun run, MembershipPlan.Member m, boolean add,

@@ -367,9 +367,9 @@ public final class UserStage {
         List<DesiredUser> mine = run.desired.stream().filter(d -> run.kinds.contains(d.kind())).toList();
         Map<String, Set<UserKey>> wanted = MembershipPlanner.desiredSiteMembers(siteCohorts.keySet(), mine, false);
         wanted.keySet().retainAll(siteCohorts.keySet());
-        return MembershipPlanner.plan(wanted, links.members(siteCohorts.keySet(), run.kinds),
-                CohortStage.activeMoodleIds(links.userLinks(run.kinds)),
-                settings.decimal("sync.guard.max-removal-share"), settings.integer("sync.guard.min-cohort-size"));
+        return CohortStage.memberPlan(wanted, links.members(siteCohorts.keySet(), run.kinds),
+                links.userLinks(run.kinds), settings.decimal("sync.guard.max-removal-share"),
+                settings.integer("sync.guard.min-cohort-size"));
     }
 
     /** After the user writes: the site cohort members to add and remove, with the ids Moodle just gave. */
