@@ -158,7 +158,8 @@ public final class UserStage {
                 plannable.add(d);
             }
         }
-        UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()), s, random);
+        UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()),
+                holders(s, plannable, run.known), s, random);
         if (drift.due(stageRun.stage()) && !run.known.isEmpty()) {
             plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accountsById(s, run.known), s));
         }
@@ -233,6 +234,39 @@ public final class UserStage {
         List<String> values = matchKeys.stream().map(k -> s.match() == MatchMode.USERNAME ? k : k.substring(k.indexOf('|') + 1))
                 .distinct().toList();
         return moodle.getUsersByField(field, values).stream().map(j -> account(j, s)).toList();
+    }
+
+    /**
+     * The Moodle accounts that already hold a username or e-mail about to be written (a create, or a linked person's
+     * new value): Moodle refuses such a write, and core_user_create_users then rolls back its whole batch. Known
+     * before, the person is dead-lettered once per run instead of being sent to Moodle again and again.
+     */
+    private List<MoodleAccount> holders(UserSyncSettings s, List<DesiredUser> desired, Map<UserKey, UserLink> known) {
+        List<String> usernames = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        for (DesiredUser d : desired) {
+            if (!d.active()) {
+                continue;
+            }
+            UserLink link = known.get(d.key());
+            Optional<String> username = org.ypsync.sync.Usernames.normalise(d.login());
+            Optional<String> email = org.ypsync.sync.Emails.trim(d.email());
+            if (username.isPresent() && (link == null || !username.get().equals(link.written().get(UserFields.USERNAME)))) {
+                usernames.add(username.get());
+            }
+            if (email.isPresent() && !s.allowSharedEmail()
+                    && (link == null || !email.get().equals(link.written().get(UserFields.EMAIL)))) {
+                emails.add(email.get());
+            }
+        }
+        List<MoodleAccount> out = new ArrayList<>();
+        if (!usernames.isEmpty()) {
+            moodle.getUsersByField("username", usernames).forEach(j -> out.add(account(j, s)));
+        }
+        if (!emails.isEmpty()) {
+            moodle.getUsersByField("email", emails).forEach(j -> out.add(account(j, s)));
+        }
+        return out;
     }
 
     private Map<Long, MoodleAccount> accountsById(UserSyncSettings s, Map<UserKey, UserLink> known) {
