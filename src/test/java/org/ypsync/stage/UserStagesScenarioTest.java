@@ -423,4 +423,29 @@ class UserStagesScenarioTest {
         world.assertUsersMatch(world.expected(), Set.of());
         assertNotNull(world.userByIdnumber(id));
     }
+
+    @Test
+    void anAccountMadeByHandWithThePersonsEmailIsNeitherMergedNorRetried() {
+        StudentAccount s = plainStudent(10);
+        long other = world.moodle().createUser("someone.else", "Someone", "Else", s.email(), "", "manual");
+        world.foreign.add("");
+        ok(runner, "cache", "site-cohorts");
+        world.moodle().resetCounters();
+        StageRun users = one(runner, "users", false, false);
+        assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
+        assertEquals(1, world.moodle().calls("core_user_create_users"), world.writesByFunction());
+        assertEquals("someone.else", world.moodle().user(other).orElseThrow().username());
+        assertTrue(world.moodle().usersByIdnumber(String.valueOf(s.code())).isEmpty());
+        DeadLetter dl = store.deadLetters().list("users").stream()
+                .filter(d -> d.recordKey().contains(String.valueOf(s.code()))).findFirst().orElseThrow();
+        assertTrue(dl.reason().contains(s.email()) && dl.reason().contains("another Moodle account"), dl.reason());
+        ExpectedMoodle e = world.expected();
+        e.contested.add(String.valueOf(s.code()));
+        ok(runner, "tutors");
+        world.assertUsersMatch(e, Set.of());
+
+        world.moodle().resetCounters();
+        one(runner, "users", false, false);
+        assertEquals(0, world.writes(), "the refused record is not sent again: " + world.writesByFunction());
+    }
 }
