@@ -61,9 +61,14 @@ final class ExpectedMoodle {
     final Set<String> contested = new TreeSet<>();
 
     static ExpectedMoodle of(List<EmulatedData> instances, LocalDate today) {
+        return of(instances, today, FC_PAST_DAYS);
+    }
+
+    /** @param fcPastDays how far back the FC window reaches (sync.fc.window-past-days) */
+    static ExpectedMoodle of(List<EmulatedData> instances, LocalDate today, int fcPastDays) {
         ExpectedMoodle e = new ExpectedMoodle();
         for (EmulatedData d : instances) {
-            e.add(d, today);
+            e.add(d, today, fcPastDays);
         }
         Map<String, List<String>> byEmail = new HashMap<>();
         Map<String, List<String>> byUsername = new HashMap<>();
@@ -98,7 +103,7 @@ final class ExpectedMoodle {
         return out.toString();
     }
 
-    private void add(EmulatedData d, LocalDate today) {
+    private void add(EmulatedData d, LocalDate today, int fcPastDays) {
         int i = d.instanceIndex();
         Map<Integer, String> siteCohort = new HashMap<>();
         for (Site s : d.sites()) {
@@ -141,7 +146,7 @@ final class ExpectedMoodle {
                 groupCohorts.put(prefix(i) + "GRP_" + g.code(), group(d, prefix(i) + "GRP_" + g.code(), g));
             }
         }
-        LocalDate from = today.minusDays(FC_PAST_DAYS);
+        LocalDate from = today.minusDays(fcPastDays);
         LocalDate to = today.plusDays(FC_FUTURE_DAYS);
         LocalDate graceLimit = today.minusDays(FC_GRACE_DAYS);
         for (Group g : d.fcGroups()) {

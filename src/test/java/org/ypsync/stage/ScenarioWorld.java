@@ -43,8 +43,12 @@ final class ScenarioWorld implements AutoCloseable {
     private final ListAppender<ILoggingEvent> report = new ListAppender<>();
     private final Logger reportLogger = (Logger) LoggerFactory.getLogger("ypsync.report");
 
+    private final int fcPastDays;
+
     private ScenarioWorld(DemoEnvironment env, Map<String, String> extra) {
         this.env = env;
+        this.fcPastDays = Integer.parseInt(extra.getOrDefault("sync.fc.window-past-days",
+                String.valueOf(ExpectedMoodle.FC_PAST_DAYS)));
         this.proxy = new RecordingProxy(env.moodle().url());
         env.properties().forEach(this::set);
         set("moodle.url", proxy.url());
@@ -208,7 +212,7 @@ final class ScenarioWorld implements AutoCloseable {
     /** The current NetYpareo data of both instances, as the oracle sees it today. */
     ExpectedMoodle expected() {
         return ExpectedMoodle.of(List.of(env.netypareo().data(DemoEnvironment.FIRST),
-                env.netypareo().data(DemoEnvironment.SECOND)), java.time.LocalDate.now());
+                env.netypareo().data(DemoEnvironment.SECOND)), java.time.LocalDate.now(), fcPastDays);
     }
 
     /**
