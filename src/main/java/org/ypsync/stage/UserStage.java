@@ -79,6 +79,8 @@ public final class UserStage {
         private List<Map<String, Object>> memberAdds = List.of();
         private List<Map<String, Object>> memberRemoves = List.of();
         private boolean proceed = true;
+        /** Links saved during this run: a person updated and revived in one run keeps both in its link. */
+        private final Map<UserKey, UserLink> saved = new java.util.concurrent.ConcurrentHashMap<>();
 
         UserRun(Set<UserKind> kinds) {
             this.kinds = kinds;
@@ -291,20 +293,51 @@ public final class UserStage {
                 j.path("auth").asText(null), j.path("suspended").asBoolean(false), type);
     }
 
-    /** The drift plan repairs hand edits of people the main plan leaves alone. */
+    /**
+     * The drift plan repairs hand edits. A person the main plan also updates gets one update with both (NetYpareo's
+     * value wins on a field both touch), so a hand edit is not left for a later run; a person the main plan suspends
+     * or revives is not repaired this run.
+     */
     static UserPlan withDrift(UserPlan plan, UserPlan drift) {
         Set<UserKey> touched = new HashSet<>();
-        plan.updates().forEach(u -> touched.add(u.key()));
-        plan.suspensions().forEach(u -> touched.add(u.key()));
-        plan.revivals().forEach(u -> touched.add(u.key()));
-        List<UserPlan.Update> updates = new ArrayList<>(plan.updates());
-        drift.updates().stream().filter(u -> !touched.contains(u.key())).forEach(updates::add);
+        Set<UserKey> suspendedOrRevived = new HashSet<>();
+        plan.suspensions().forEach(u -> suspendedOrRevived.add(u.key()));
+        plan.revivals().forEach(u -> suspendedOrRevived.add(u.key()));
+        touched.addAll(suspendedOrRevived);
+        Map<UserKey, UserPlan.Update> updates = new LinkedHashMap<>();
+        plan.updates().forEach(u -> {
+            updates.put(u.key(), u);
+            touched.add(u.key());
+        });
+        Set<UserKey> repaired = new HashSet<>();
+        for (UserPlan.Update d : drift.updates()) {
+            UserPlan.Update main = updates.get(d.key());
+            if (plan.suspensions().stream().anyMatch(x -> x.key().equals(d.key()))) {
+                continue;
+            }
+            if (main == null) {
+                updates.put(d.key(), d);
+            } else {
+                Map<String, org.ypsync.sync.FieldChange> changes = new LinkedHashMap<>(d.changes());
+                changes.putAll(main.changes());
+                updates.put(d.key(), new UserPlan.Update(main.key(), main.moodleId(), main.username(), main.idnumber(),
+                        changes));
+            }
+            repaired.add(d.key());
+        }
         List<UserPlan.Suspension> suspensions = new ArrayList<>(plan.suspensions());
-        drift.suspensions().stream().filter(u -> !touched.contains(u.key())).forEach(suspensions::add);
+        drift.suspensions().stream().filter(u -> !touched.contains(u.key())).forEach(u -> {
+            suspensions.add(u);
+            repaired.add(u.key());
+        });
         List<UserPlan.Revival> revivals = new ArrayList<>(plan.revivals());
-        drift.revivals().stream().filter(u -> !touched.contains(u.key())).forEach(revivals::add);
-        return new UserPlan(plan.creates(), plan.adoptions(), updates, suspensions, revivals, plan.rejections(),
-                plan.unchanged() - (updates.size() - plan.updates().size()), plan.inactiveWithoutAccount(),
+        drift.revivals().stream().filter(u -> !suspendedOrRevived.contains(u.key())).forEach(u -> {
+            revivals.add(u);
+            repaired.add(u.key());
+        });
+        repaired.removeAll(touched);
+        return new UserPlan(plan.creates(), plan.adoptions(), new ArrayList<>(updates.values()), suspensions, revivals,
+                plan.rejections(), plan.unchanged() - repaired.size(), plan.inactiveWithoutAccount(),
                 drift.missingAccounts(), plan.managedPopulation(), plan.suspensionGuard());
     }
 
@@ -327,12 +360,26 @@ public final class UserStage {
                 }));
             }
         }
-        updates.addAll(run.writes.addAll(plan.updates(), UserPlan.Update::moodleUpdate,
-                (u, outcome) -> updated(exchange, run, u, outcome)));
+        // a person revived and updated in one run is one entry: the client refuses two entries for one user id
+        Map<UserKey, UserPlan.Revival> revivals = new LinkedHashMap<>();
+        plan.revivals().forEach(r -> revivals.put(r.key(), r));
+        for (UserPlan.Update u : plan.updates()) {
+            UserPlan.Revival r = revivals.remove(u.key());
+            Map<String, Object> record = new LinkedHashMap<>(u.moodleUpdate());
+            if (r != null) {
+                record.put("suspended", 0);
+            }
+            updates.add(run.writes.add(record, outcome -> {
+                updated(exchange, run, u, outcome);
+                if (r != null && outcome.success()) {
+                    suspension(exchange, run, r.key(), r.username(), false, outcome);
+                }
+            }));
+        }
         updates.addAll(run.writes.addAll(plan.suspensionsToExecute(StageRuns.current(exchange).force()),
                 sus -> Map.of("id", sus.moodleId(), "suspended", 1),
                 (sus, outcome) -> suspension(exchange, run, sus.key(), sus.username(), true, outcome)));
-        updates.addAll(run.writes.addAll(plan.revivals(), rev -> Map.of("id", rev.moodleId(), "suspended", 0),
+        updates.addAll(run.writes.addAll(new ArrayList<>(revivals.values()), rev -> Map.of("id", rev.moodleId(), "suspended", 0),
                 (rev, outcome) -> suspension(exchange, run, rev.key(), rev.username(), false, outcome)));
         run.updates = updates;
     }
@@ -359,11 +406,12 @@ public final class UserStage {
             failed(exchange, run, u.key(), u.username(), outcome);
             return;
         }
-        UserLink link = run.known.get(u.key());
+        UserLink link = run.saved.getOrDefault(u.key(), run.known.get(u.key()));
         Map<String, String> written = new LinkedHashMap<>(link.written());
         written.putAll(u.after());
-        links.saveUserLink(new UserLink(u.key(), link.moodleId(), written, link.suspendedByUs()),
-                written.get(UserFields.USERNAME));
+        UserLink now = new UserLink(u.key(), link.moodleId(), written, link.suspendedByUs());
+        links.saveUserLink(now, written.get(UserFields.USERNAME));
+        run.saved.put(u.key(), now);
         StageRuns.current(exchange).addUpdated(1);
         run.output.add(u.key().instanceIndex(), SyncLog.line(u));
     }
@@ -374,9 +422,10 @@ public final class UserStage {
             failed(exchange, run, key, username, outcome);
             return;
         }
-        UserLink link = run.known.get(key);
-        links.saveUserLink(new UserLink(key, link.moodleId(), link.written(), suspend),
-                link.written().get(UserFields.USERNAME));
+        UserLink link = run.saved.getOrDefault(key, run.known.get(key));
+        UserLink now = new UserLink(key, link.moodleId(), link.written(), suspend);
+        links.saveUserLink(now, link.written().get(UserFields.USERNAME));
+        run.saved.put(key, now);
         if (suspend) {
             StageRuns.current(exchange).addSuspended(1);
         } else {
