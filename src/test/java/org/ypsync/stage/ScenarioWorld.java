@@ -82,10 +82,15 @@ final class ScenarioWorld implements AutoCloseable {
 
     /** Fresh NetYpareo data for both instances (seeds 7 and 8 as DemoEnvironment), an empty Moodle and store. */
     void reset(Store store, DataSetSize size) throws Exception {
+        reset(store, size, 7L);
+    }
+
+    /** As {@link #reset(Store, DataSetSize)}, with the data of another seed (seed and seed + 1). */
+    void reset(Store store, DataSetSize size, long seed) throws Exception {
         env.netypareo().clearFaults();
         env.netypareo().resetCounters();
-        data(DemoEnvironment.FIRST, 0, Envelope.KEYED, 7L, size);
-        data(DemoEnvironment.SECOND, 1, Envelope.ARRAY, 8L, size);
+        data(DemoEnvironment.FIRST, 0, Envelope.KEYED, seed, size);
+        data(DemoEnvironment.SECOND, 1, Envelope.ARRAY, seed + 1, size);
         try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
                     "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",

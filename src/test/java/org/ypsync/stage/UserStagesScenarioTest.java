@@ -448,4 +448,46 @@ class UserStagesScenarioTest {
         one(runner, "users", false, false);
         assertEquals(0, world.writes(), "the refused record is not sent again: " + world.writesByFunction());
     }
+
+    @Test
+    void aHandEditAndANetYpareoChangeOfOnePersonAreWrittenTogether() {
+        firstLoad();
+        StudentAccount s = plainStudent(10);
+        MoodleUser u = world.userByIdnumber(String.valueOf(s.code()));
+        world.moodle().editUser(u.id(), x -> x.withFirstname("Edited"));
+        data(DemoEnvironment.FIRST).renameStudent(s.code(), "Nouveau-Nom", s.firstName());
+        ok(runner, "cache", "users");
+        assertEquals(1, world.writes(), world.writesByFunction());
+        assertEquals(Set.of("users[0][id]", "users[0][firstname]", "users[0][lastname]"), userKeys(updateCalls().get(0)));
+        MoodleUser after = world.moodle().user(u.id()).orElseThrow();
+        assertEquals(s.firstName(), after.firstname());
+        assertEquals("Nouveau-Nom", after.lastname());
+
+        world.moodle().resetCounters();
+        ok(runner, "cache", "users");
+        assertEquals(0, world.writes(), world.writesByFunction());
+    }
+
+    @Test
+    void aReturnerWithANewNameIsRevivedAndRenamedOnce() {
+        firstLoad();
+        StudentAccount s = plainStudent(11);
+        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
+        ok(runner, "cache", "users");
+        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
+        data(DemoEnvironment.FIRST).renameStudent(s.code(), "Revenu", s.firstName());
+        ok(runner, "cache");
+        world.moodle().resetCounters();
+        ok(runner, "users");
+        assertEquals(1, world.moodle().calls("core_user_update_users"));
+        assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
+        MoodleUser back = world.userByIdnumber(String.valueOf(s.code()));
+        assertFalse(back.suspended());
+        assertEquals("Revenu", back.lastname());
+
+        world.moodle().resetCounters();
+        ok(runner, "cache", "users");
+        assertEquals(0, world.writes(), "the rename is remembered with the revival: " + world.writesByFunction());
+        world.assertUsersMatch(world.expected(), Set.of());
+    }
 }
