@@ -224,6 +224,8 @@ public final class CohortStage {
         int instance = StageOutput.instanceOf(c.cohort().idnumber());
         if (outcome.success()) {
             long id = outcome.result().path("id").asLong();
+            // a cohort recreated after a hand deletion starts empty: the members ypsync remembers are gone with it
+            links.forgetMembers(c.cohort().idnumber());
             links.saveCohortLink(run.family, new CohortLink(c.cohort().idnumber(), id, c.cohort().written()));
             stageRun.addCreated(1);
             run.output.add(instance, SyncLog.line(c));
@@ -278,8 +280,12 @@ public final class CohortStage {
             }
         });
         desiredCohorts.forEach(c -> wanted.putIfAbsent(c, new HashSet<>()));
-        MembershipPlan plan = memberPlan(wanted, links.members(desiredCohorts, Set.of(UserKind.STUDENT)),
-                links.userLinks(Set.of(UserKind.STUDENT)), settings.decimal("sync.guard.max-removal-share"),
+        Map<UserKey, UserLink> students = links.userLinks(Set.of(UserKind.STUDENT));
+        Map<String, Set<UserKey>> have = links.members(desiredCohorts, Set.of(UserKind.STUDENT));
+        if (drift.due(stageRun.stage())) {
+            have = membersInMoodle(moodle, links, have, cohortLinks, students, !stageRun.dryRun());
+        }
+        MembershipPlan plan = memberPlan(wanted, have, students, settings.decimal("sync.guard.max-removal-share"),
                 settings.integer("sync.guard.min-cohort-size"));
         for (MembershipPlan.Skipped s : plan.skipped()) {
             run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
@@ -301,6 +307,47 @@ public final class CohortStage {
         run.memberRemoves = run.writes.addAll(plan.removalsToExecute(stageRun.force()), m -> Map.of("cohortid",
                         cohortLinks.get(m.cohortIdnumber()).moodleId(), "userid", m.moodleUserId()),
                 (m, outcome) -> member(exchange, run, m, false, outcome));
+    }
+
+    /**
+     * Drift repair of memberships: of the members ypsync put in, those no longer in the Moodle cohort (removed by
+     * hand) are forgotten, so the plan adds them again when they still belong. Members added by hand are not read:
+     * they are not ypsync's to remove.
+     */
+    static Map<String, Set<UserKey>> membersInMoodle(MoodleClient moodle, LinkRepository links,
+                                                     Map<String, Set<UserKey>> have, Map<String, CohortLink> cohortLinks,
+                                                     Map<UserKey, UserLink> userLinks, boolean forget) {
+        List<Long> ids = new ArrayList<>();
+        have.keySet().forEach(c -> {
+            if (cohortLinks.containsKey(c)) {
+                ids.add(cohortLinks.get(c).moodleId());
+            }
+        });
+        if (ids.isEmpty()) {
+            return have;
+        }
+        Map<Long, List<Long>> actual = moodle.getCohortMembers(ids);
+        Map<String, Set<UserKey>> out = new HashMap<>();
+        have.forEach((cohort, keys) -> {
+            CohortLink link = cohortLinks.get(cohort);
+            List<Long> inMoodle = link == null ? null : actual.get(link.moodleId());
+            if (inMoodle == null) {
+                out.put(cohort, keys);
+                return;
+            }
+            Set<Long> present = new HashSet<>(inMoodle);
+            Set<UserKey> kept = new HashSet<>();
+            for (UserKey k : keys) {
+                UserLink u = userLinks.get(k);
+                if (u == null || present.contains(u.moodleId())) {
+                    kept.add(k);
+                } else if (forget) {
+                    links.removeMember(cohort, k);
+                }
+            }
+            out.put(cohort, kept);
+        });
+        return out;
     }
 
     /**

@@ -180,7 +180,7 @@ public final class UserStage {
                     "rejected", r.login());
             run.output.add(r.key().instanceIndex(), SyncLog.line(r));
         }
-        MembershipPlan members = membership(run);
+        MembershipPlan members = membership(run, stageRun);
         if (stageRun.dryRun()) {
             PlanText.render(label(kinds), plan, stageRun.force()).lines().forEach(stageRun::plan);
             PlanText.render("Site cohort members", members, stageRun.force()).lines().forEach(stageRun::plan);
@@ -445,13 +445,17 @@ public final class UserStage {
     }
 
     /** The site cohort memberships of this stage's people: active users in the cohorts of their sites. */
-    private MembershipPlan membership(UserRun run) {
+    private MembershipPlan membership(UserRun run, StageRun stage) {
         Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
         List<DesiredUser> mine = run.desired.stream().filter(d -> run.kinds.contains(d.kind())).toList();
         Map<String, Set<UserKey>> wanted = MembershipPlanner.desiredSiteMembers(siteCohorts.keySet(), mine, false);
         wanted.keySet().retainAll(siteCohorts.keySet());
-        return CohortStage.memberPlan(wanted, links.members(siteCohorts.keySet(), run.kinds),
-                links.userLinks(run.kinds), settings.decimal("sync.guard.max-removal-share"),
+        Map<UserKey, UserLink> userLinks = links.userLinks(run.kinds);
+        Map<String, Set<UserKey>> have = links.members(siteCohorts.keySet(), run.kinds);
+        if (drift.due(stage.stage())) {
+            have = CohortStage.membersInMoodle(moodle, links, have, siteCohorts, userLinks, !stage.dryRun());
+        }
+        return CohortStage.memberPlan(wanted, have, userLinks, settings.decimal("sync.guard.max-removal-share"),
                 settings.integer("sync.guard.min-cohort-size"));
     }
 
@@ -462,7 +466,7 @@ public final class UserStage {
             return;
         }
         Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
-        MembershipPlan plan = membership(run);
+        MembershipPlan plan = membership(run, StageRuns.current(exchange));
         for (MembershipPlan.Skipped s : plan.skipped()) {
             run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
         }

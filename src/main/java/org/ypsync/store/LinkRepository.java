@@ -101,6 +101,11 @@ public final class LinkRepository {
                 key.netypareoId());
     }
 
+    /** Forgets the members ypsync put in a cohort: it was (re)created, so the Moodle cohort is empty. */
+    public void forgetMembers(String cohortIdnumber) {
+        Jdbc.update(dataSource, "DELETE FROM moodle_cohort_member WHERE cohort_idnumber = ?", cohortIdnumber);
+    }
+
     private static String json(Map<String, String> written) {
         try {
             return JSON.writeValueAsString(written);
