@@ -305,4 +305,40 @@ class GroupStagesScenarioTest {
         assertFalse(world.memberIdnumbers("1_GRP_846000").contains("1_" + s), "a suspended account still leaves");
         world.assertGroupsMatch(world.expected(), Set.of());
     }
+
+    @Test
+    void aMemberRemovedByHandIsAddedBack() {
+        load();
+        int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
+        long user = world.userByIdnumber(String.valueOf(s)).id();
+        world.moodle().removeMember(world.cohort("GRP_846000").id(), user);
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        groups(StageRun.Outcome.OK);
+        assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
+        assertEquals(1, world.writes(), world.writesByFunction());
+        assertTrue(world.memberIdnumbers("GRP_846000").contains(String.valueOf(s)));
+        world.assertGroupsMatch(world.expected(), Set.of());
+
+        world.moodle().resetCounters();
+        ok(runner, "groups", "fc-groups");
+        assertEquals(0, world.writes(), world.writesByFunction());
+    }
+
+    @Test
+    void aCohortDeletedByHandIsRecreatedWithItsMembers() {
+        load();
+        Set<String> before = world.memberIdnumbers("GRP_846001");
+        assertFalse(before.isEmpty());
+        world.moodle().deleteCohort(world.cohort("GRP_846001").id());
+        world.moodle().deleteCohort(world.cohort("SITE_S1").id());
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        groups(StageRun.Outcome.OK);
+        assertEquals(before, world.memberIdnumbers("GRP_846001"));
+        world.assertGroupsMatch(world.expected(), Set.of());
+        world.assertUsersMatch(world.expected(), Set.of());
+        // one create per stage (site-cohorts, groups), one add batch per stage (users, tutors, groups)
+        assertEquals(2, world.moodle().calls("core_cohort_create_cohorts"), world.writesByFunction());
+        assertEquals(3, world.moodle().calls("core_cohort_add_cohort_members"), world.writesByFunction());
+        assertEquals(5, world.writes(), world.writesByFunction());
+    }
 }

@@ -183,7 +183,30 @@ class PipelineConvergenceTest {
             return;
         }
         MoodleUser u = users.get(random.nextInt(users.size()));
-        if (random.nextBoolean()) {
+        int what = random.nextInt(4);
+        if (what == 2) {
+            // a member taken out of one of its cohorts
+            List<org.ypsync.moodle.emulator.MoodleCohort> cohorts = world.moodle().cohorts().stream()
+                    .filter(c -> !world.moodle().members(c.id()).isEmpty()).toList();
+            org.ypsync.moodle.emulator.MoodleCohort c = cohorts.get(random.nextInt(cohorts.size()));
+            List<Long> members = new ArrayList<>(world.moodle().members(c.id()));
+            long member = members.get(random.nextInt(members.size()));
+            world.moodle().removeMember(c.id(), member);
+            log.add("round " + round + ": user " + member + " taken out of " + c.idnumber() + " by hand");
+            return;
+        }
+        if (what == 3) {
+            // a whole cohort deleted (one ypsync still syncs: a cohort left as it is stays deleted)
+            ExpectedMoodle e = world.expected();
+            List<org.ypsync.moodle.emulator.MoodleCohort> cohorts = world.moodle().cohorts().stream()
+                    .filter(c -> e.groupCohorts.containsKey(c.idnumber()) || e.siteCohortNames.containsKey(c.idnumber()))
+                    .toList();
+            org.ypsync.moodle.emulator.MoodleCohort c = cohorts.get(random.nextInt(cohorts.size()));
+            world.moodle().deleteCohort(c.id());
+            log.add("round " + round + ": cohort " + c.idnumber() + " deleted by hand");
+            return;
+        }
+        if (what == 0) {
             world.moodle().editUser(u.id(), x -> x.withFirstname("Edited"));
             log.add("round " + round + ": " + u.username() + " renamed by hand");
         } else {

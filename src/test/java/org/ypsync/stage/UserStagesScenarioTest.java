@@ -374,10 +374,15 @@ class UserStagesScenarioTest {
         world.moodle().editUser(suspended.id(), u -> u.withSuspended(true));
         long site = world.cohort("SITE_S1").id();
         world.moodle().editCohort(site, c -> c.withName("Renamed by hand"));
+        StudentAccount m = plainStudent(11);
+        MoodleUser removed = world.userByIdnumber(String.valueOf(m.code()));
+        world.moodle().removeMember(world.cohort("SITE_S2").id(), removed.id());
         ok(runner, "cache", "site-cohorts", "users", "tutors");
         assertEquals(1, world.moodle().calls("core_cohort_update_cohorts"));
         assertEquals(1, world.moodle().calls("core_user_update_users"), "one batch repairs both users");
-        assertEquals(2, world.writes(), world.writesByFunction());
+        assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"), "the member removed by hand");
+        assertEquals(3, world.writes(), world.writesByFunction());
+        assertTrue(world.memberIdnumbers("SITE_S2").contains(String.valueOf(m.code())));
         assertEquals("SITE1", world.cohort("SITE_S1").name());
         MoodleUser repaired = world.moodle().user(edited.id()).orElseThrow();
         assertEquals(s.firstName(), repaired.firstname());
