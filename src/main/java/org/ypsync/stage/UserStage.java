@@ -446,7 +446,11 @@ public final class UserStage {
 
     /** The site cohort memberships of this stage's people: active users in the cohorts of their sites. */
     private MembershipPlan membership(UserRun run, StageRun stage) {
-        Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
+        Map<String, CohortLink> siteCohorts = new HashMap<>(links.cohortLinks(CohortFamily.SITE));
+        // the cohort of a site no longer in use is left as it is (as the site-cohorts stage says), never emptied
+        Set<String> inUse = new HashSet<>();
+        DesiredState.siteCohorts(cache.sites(), Map.of()).forEach(c -> inUse.add(c.idnumber()));
+        siteCohorts.keySet().retainAll(inUse);
         List<DesiredUser> mine = run.desired.stream().filter(d -> run.kinds.contains(d.kind())).toList();
         Map<String, Set<UserKey>> wanted = MembershipPlanner.desiredSiteMembers(siteCohorts.keySet(), mine, false);
         wanted.keySet().retainAll(siteCohorts.keySet());
