@@ -495,4 +495,18 @@ class UserStagesScenarioTest {
         assertEquals(0, world.writes(), "the rename is remembered with the revival: " + world.writesByFunction());
         world.assertUsersMatch(world.expected(), Set.of());
     }
+
+    @Test
+    void aSiteNoLongerInUseLeavesItsCohortAsItIs() {
+        firstLoad();
+        Set<String> before = world.memberIdnumbers("SITE_S2");
+        assertTrue(before.size() >= 10, "guarded by the removal guard if emptied: " + before);
+        data(DemoEnvironment.FIRST).putSite(new org.ypsync.netypareo.Site(11, "SITE2", "S2", true));
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        assertEquals(0, world.writes(), world.writesByFunction());
+        assertEquals(before, world.memberIdnumbers("SITE_S2"), "left as it is, like a group gone");
+        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("[SITE_S2] (no longer in NetYpareo, left as it is)")),
+                world.reportLines().toString());
+        world.assertUsersMatch(world.expected(), Set.of());
+    }
 }
