@@ -44,7 +44,7 @@ public final class CohortStage {
     private final Settings settings;
     private final CacheReader cache;
     private final LinkRepository links;
-    private final MoodleClient moodle;
+    private volatile MoodleClient moodle;
     private final DeadLetters deadLetters;
     private final DriftSchedule drift;
 
@@ -109,6 +109,7 @@ public final class CohortStage {
     /** Plans the cohorts of the stage: creates, updates, adoptions, and cohorts left as they are. */
     public void plan(Exchange exchange) {
         StageRun stageRun = StageRuns.current(exchange);
+        moodle = MoodleWriter.renewed(moodle);
         CohortFamily family = family(stageRun.stage());
         CohortRun run = new CohortRun(family);
         exchange.setProperty(RUN, run);

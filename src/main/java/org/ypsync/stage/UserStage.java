@@ -51,7 +51,7 @@ public final class UserStage {
     private final Settings settings;
     private final CacheReader cache;
     private final LinkRepository links;
-    private final MoodleClient moodle;
+    private volatile MoodleClient moodle;
     private final DeadLetters deadLetters;
     private final DriftSchedule drift;
     private final SecureRandom random = new SecureRandom();
@@ -118,6 +118,7 @@ public final class UserStage {
     /** Plans the users of the stage and checks the guards before anything is written. */
     public void plan(Exchange exchange) {
         StageRun stageRun = StageRuns.current(exchange);
+        moodle = MoodleWriter.renewed(moodle);
         Set<UserKind> kinds = stageRun.stage().equals("tutors") ? EnumSet.of(UserKind.TUTOR)
                 : EnumSet.of(UserKind.STUDENT, UserKind.TEACHER);
         UserRun run = new UserRun(kinds);
