@@ -100,6 +100,7 @@ final class ScenarioWorld implements AutoCloseable {
         }
         MoodleEmulator m = env.moodle();
         m.clearFaults();
+        m.useToken(env.properties().get("moodle.token"));
         for (MoodleUser u : m.users()) {
             if (u.id() > 2 && !u.deleted()) {
                 m.deleteUser(u.id());

@@ -509,4 +509,64 @@ class UserStagesScenarioTest {
                 world.reportLines().toString());
         world.assertUsersMatch(world.expected(), Set.of());
     }
+
+    @Test
+    void aNewLoginWritesOnlyTheUsername() {
+        firstLoad();
+        StudentAccount s = plainStudent(10);
+        data(DemoEnvironment.FIRST).setStudentLogin(s.code(), "Jérôme.Nouveau");
+        ok(runner, "cache", "users", "tutors");
+        assertEquals(1, world.writes(), world.writesByFunction());
+        assertEquals(Set.of("users[0][id]", "users[0][username]"), userKeys(updateCalls().get(0)));
+        assertEquals("jerome.nouveau", world.userByIdnumber(String.valueOf(s.code())).username());
+        world.assertUsersMatch(world.expected(), Set.of());
+    }
+
+    @Test
+    void aLostAnswerToACreateDuplicatesNobody() {
+        ok(runner, "cache", "site-cohorts");
+        world.moodle().resetConnectionAfterProcessing("core_user_create_users", 1);
+        StageRun users = one(runner, "users", false, false);
+        assertFalse(users.outcome() == StageRun.Outcome.FAILED, users.summary());
+        ok(runner, "tutors");
+        world.assertUsersMatch(world.expected(), Set.of());
+        world.moodle().resetCounters();
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        assertEquals(0, world.writes(), "every account was linked: " + world.writesByFunction());
+    }
+
+    @Test
+    void aRevokedTokenFailsTheStageAndTheNextRunCatchesUp() {
+        ok(runner, "cache", "site-cohorts");
+        world.moodle().revokeToken();
+        StageRun refused = one(runner, "users", false, false);
+        assertEquals(StageRun.Outcome.FAILED, refused.outcome());
+        assertTrue(refused.summary().contains("invalidtoken"), refused.summary());
+        assertFalse(refused.summary().contains(world.env.properties().get("moodle.token")), "no token in the summary");
+        assertTrue(world.users().isEmpty());
+        world.moodle().useToken(world.env.properties().get("moodle.token"));
+        ok(runner, "users", "tutors");
+        world.assertUsersMatch(world.expected(), Set.of());
+        world.moodle().resetCounters();
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        assertEquals(0, world.writes(), world.writesByFunction());
+    }
+
+    @Test
+    void maintenanceDuringTheRunIsCaughtUpByTheNextRun() {
+        firstLoad();
+        StudentAccount s = plainStudent(10);
+        data(DemoEnvironment.FIRST).renameStudent(s.code(), "Pendant", s.firstName());
+        ok(runner, "cache");
+        world.moodle().maintenanceForNextCalls(50);
+        StageRun during = one(runner, "users", false, false);
+        assertTrue(during.outcome() != StageRun.Outcome.OK, during.summary());
+        world.moodle().clearFaults();
+        ok(runner, "users", "tutors");
+        assertEquals("Pendant", world.userByIdnumber(String.valueOf(s.code())).lastname());
+        world.assertUsersMatch(world.expected(), Set.of());
+        world.moodle().resetCounters();
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        assertEquals(0, world.writes(), world.writesByFunction());
+    }
 }
