@@ -62,6 +62,11 @@ class PipelineConvergenceTest {
     @ParameterizedTest
     @ValueSource(longs = {101L, 202L, 303L, 404L, 505L, 606L})
     void everyRoundConvergesAndAReRunWritesNothing(long seed) throws Exception {
+        rounds(world, runner, store, seed);
+    }
+
+    /** The rounds of one seed, on the given world (H2 here, PostgreSQL in PipelineConvergencePostgresTest). */
+    static void rounds(ScenarioWorld world, StageRunner runner, Store store, long seed) throws Exception {
         world.reset(store, SIZE, seed);
         Random random = new Random(seed);
         Set<String> seenPeople = new TreeSet<>();
@@ -74,7 +79,7 @@ class PipelineConvergenceTest {
                     EmulatedData d = world.env.netypareo().data(id);
                     log.add("round " + round + " " + id + ": " + d.mutate(random, 0.12) + ", " + churn(d, random));
                 }
-                handEdit(random, log, round);
+                handEdit(world, random, log, round);
             }
             List<StageRun> runs = runner.run("all", false, false);
             for (StageRun r : runs) {
@@ -177,7 +182,7 @@ class PipelineConvergenceTest {
     }
 
     /** An administrator edits a managed account by hand: drift the next run repairs. */
-    private static void handEdit(Random random, List<String> log, int round) {
+    private static void handEdit(ScenarioWorld world, Random random, List<String> log, int round) {
         List<MoodleUser> users = world.users().stream().filter(u -> !u.suspended()).toList();
         if (users.isEmpty()) {
             return;

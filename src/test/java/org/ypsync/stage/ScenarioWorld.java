@@ -64,8 +64,12 @@ final class ScenarioWorld implements AutoCloseable {
 
     /** Starts the emulators with a fresh in-memory H2 store and sets the properties Camel Main will read. */
     static ScenarioWorld start(String name, Map<String, String> extra) {
-        return new ScenarioWorld(DemoEnvironment.start(7L, DataSetSize.DEMO,
-                "jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"), extra);
+        return startOn("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", extra);
+    }
+
+    /** As {@link #start}, on the given store (extra holds its user, if any). */
+    static ScenarioWorld startOn(String storeUrl, Map<String, String> extra) {
+        return new ScenarioWorld(DemoEnvironment.start(7L, DataSetSize.DEMO, storeUrl), extra);
     }
 
     @Override
