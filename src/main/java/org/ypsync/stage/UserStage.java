@@ -128,6 +128,11 @@ public final class UserStage {
 
         run.desired = desired(kinds);
         run.known = links.userLinks(kinds);
+        boolean driftDue = drift.due(stageRun.stage()) && !run.known.isEmpty();
+        Map<Long, MoodleAccount> accounts = driftDue ? accountsById(s, run.known) : Map.of();
+        if (driftDue) {
+            run.known = withoutDeletedAccounts(run, accounts, s, stageRun.dryRun());
+        }
         Map<Long, UserKey> othersAccounts = new HashMap<>();
         links.userLinks(EnumSet.complementOf(EnumSet.copyOf(kinds))).forEach((k, l) -> othersAccounts.put(l.moodleId(), k));
 
@@ -163,8 +168,8 @@ public final class UserStage {
         }
         UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()),
                 holders(s, plannable, run.known), s, random);
-        if (drift.due(stageRun.stage()) && !run.known.isEmpty()) {
-            plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accountsById(s, run.known), s));
+        if (driftDue) {
+            plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accounts, s));
         }
         if (!ownedElsewhere.isEmpty()) {
             List<UserPlan.Rejection> rejections = new ArrayList<>(plan.rejections());
@@ -270,6 +275,52 @@ public final class UserStage {
             moodle.getUsersByField("email", emails).forEach(j -> out.add(account(j, s)));
         }
         return out;
+    }
+
+    /**
+     * Drift: a linked account deleted by hand in Moodle (not found by id, or found deleted: Moodle still returns a
+     * deleted user by id, with its e-mail replaced by the md5 of its username, which no live account can have) is
+     * forgotten, so the person gets an account again, as a cohort deleted by hand is made again. When more accounts
+     * are missing than the suspension guard allows, they are only reported: a web-service user that cannot see
+     * accounts must not make ypsync duplicate them.
+     */
+    private Map<UserKey, UserLink> withoutDeletedAccounts(UserRun run, Map<Long, MoodleAccount> accounts,
+                                                          UserSyncSettings s, boolean dryRun) {
+        Set<UserKey> active = new HashSet<>();
+        run.desired.stream().filter(DesiredUser::active).forEach(d -> active.add(d.key()));
+        List<UserLink> missing = new ArrayList<>();
+        for (UserLink l : run.known.values()) {
+            MoodleAccount a = accounts.get(l.moodleId());
+            if (a == null || (a.email() != null && a.email().matches("[0-9a-f]{32}"))) {
+                missing.add(l);
+            }
+        }
+        if (missing.isEmpty()) {
+            return run.known;
+        }
+        Optional<String> tooMany = org.ypsync.sync.Guards.suspensions(missing.size(),
+                UserPlanner.activePopulation(run.known), s.maxSuspensionShare());
+        Map<UserKey, UserLink> known = new HashMap<>(run.known);
+        for (UserLink l : missing) {
+            String who = SyncLog.user(l.key().kind(), "missing in Moodle", l.written().get(UserFields.USERNAME),
+                    l.key().idnumber());
+            if (tooMany.isPresent()) {
+                run.output.add(l.key().instanceIndex(), who + " (deleted by hand?); too many are missing to make them "
+                        + "again: check that the web-service user has moodle/user:viewalldetails");
+            } else if (active.contains(l.key())) {
+                // the create's link replaces this one
+                run.output.add(l.key().instanceIndex(), who + " (deleted by hand?), will be made again");
+                known.remove(l.key());
+            } else {
+                // not active: no account to make, nothing left to suspend or remove
+                run.output.add(l.key().instanceIndex(), who + " (deleted by hand?), forgotten");
+                known.remove(l.key());
+                if (!dryRun) {
+                    links.forgetUser(l.key());
+                }
+            }
+        }
+        return known;
     }
 
     private Map<Long, MoodleAccount> accountsById(UserSyncSettings s, Map<UserKey, UserLink> known) {

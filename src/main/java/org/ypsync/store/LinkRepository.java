@@ -54,6 +54,14 @@ public final class LinkRepository {
                 json(link.written()), link.suspendedByUs(), Instant.now());
     }
 
+    /** Forgets a person's account and cohort memberships (the account was deleted in Moodle). */
+    public void forgetUser(UserKey k) {
+        Jdbc.update(dataSource, "DELETE FROM moodle_user_link WHERE instance_index = ? AND kind = ? AND netypareo_id = ?",
+                k.instanceIndex(), k.kind().name(), k.netypareoId());
+        Jdbc.update(dataSource, "DELETE FROM moodle_cohort_member WHERE instance_index = ? AND kind = ? AND netypareo_id = ?",
+                k.instanceIndex(), k.kind().name(), k.netypareoId());
+    }
+
     // --- cohorts -------------------------------------------------------------------------------------------------
 
     public Map<String, CohortLink> cohortLinks(CohortFamily family) {
