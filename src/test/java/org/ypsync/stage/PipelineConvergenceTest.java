@@ -188,7 +188,12 @@ class PipelineConvergenceTest {
             return;
         }
         MoodleUser u = users.get(random.nextInt(users.size()));
-        int what = random.nextInt(4);
+        int what = random.nextInt(5);
+        if (what == 4) {
+            world.moodle().deleteUser(u.id());
+            log.add("round " + round + ": " + u.username() + " deleted by hand");
+            return;
+        }
         if (what == 2) {
             // a member taken out of one of its cohorts
             List<org.ypsync.moodle.emulator.MoodleCohort> cohorts = world.moodle().cohorts().stream()

@@ -569,4 +569,50 @@ class UserStagesScenarioTest {
         ok(runner, "cache", "site-cohorts", "users", "tutors");
         assertEquals(0, world.writes(), world.writesByFunction());
     }
+
+    @Test
+    void anAccountDeletedByHandIsMadeAgain() {
+        firstLoad();
+        StudentAccount s = plainStudent(10);
+        MoodleUser deleted = world.userByIdnumber(String.valueOf(s.code()));
+        world.moodle().deleteUser(deleted.id());
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        assertEquals(1, world.moodle().calls("core_user_create_users"), world.writesByFunction());
+        assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"), world.writesByFunction());
+        assertEquals(2, world.writes(), world.writesByFunction());
+        MoodleUser again = world.userByIdnumber(String.valueOf(s.code()));
+        assertTrue(again.id() != deleted.id());
+        assertTrue(world.memberIdnumbers("SITE_S1").contains(String.valueOf(s.code())));
+        world.assertUsersMatch(world.expected(), Set.of());
+
+        world.moodle().resetCounters();
+        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        assertEquals(0, world.writes(), world.writesByFunction());
+    }
+
+    @Test
+    void theDeletedAccountOfALeaverIsForgotten() {
+        firstLoad();
+        StudentAccount s = plainStudent(11);
+        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
+        ok(runner, "cache", "users");
+        world.moodle().deleteUser(world.userByIdnumber(String.valueOf(s.code())).id());
+        world.moodle().resetCounters();
+        world.clearReport();
+        ok(runner, "cache", "users", "tutors");
+        assertEquals(0, world.writes(), world.writesByFunction());
+        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("missing in Moodle") && l.contains("forgotten")),
+                world.reportLines().toString());
+        world.clearReport();
+        ok(runner, "cache", "users", "tutors");
+        assertEquals(0, world.writes(), world.writesByFunction());
+        assertTrue(world.reportLines().stream().noneMatch(l -> l.contains(String.valueOf(s.code()))),
+                "said once: " + world.reportLines());
+
+        // back: a new account
+        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
+        ok(runner, "cache", "users", "tutors");
+        assertFalse(world.userByIdnumber(String.valueOf(s.code())).suspended());
+        world.assertUsersMatch(world.expected(), Set.of());
+    }
 }
