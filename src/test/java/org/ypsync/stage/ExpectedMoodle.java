@@ -59,6 +59,7 @@ final class ExpectedMoodle {
     final Map<String, GroupCohort> groupCohorts = new TreeMap<>();
     /** idnumbers of people who share an e-mail or username with someone else. */
     final Set<String> contested = new TreeSet<>();
+    private Set<Integer> statuses = Set.of();
 
     static ExpectedMoodle of(List<EmulatedData> instances, LocalDate today) {
         return of(instances, today, FC_PAST_DAYS);
@@ -66,7 +67,17 @@ final class ExpectedMoodle {
 
     /** @param fcPastDays how far back the FC window reaches (sync.fc.window-past-days) */
     static ExpectedMoodle of(List<EmulatedData> instances, LocalDate today, int fcPastDays) {
+        return of(instances, today, fcPastDays, Set.of(), false);
+    }
+
+    /**
+     * @param statuses         sync.students.statuses: when not empty, only students of these statuses are active
+     * @param allowSharedEmail moodle.allow-shared-email: a shared e-mail no longer makes people contested
+     */
+    static ExpectedMoodle of(List<EmulatedData> instances, LocalDate today, int fcPastDays, Set<Integer> statuses,
+                             boolean allowSharedEmail) {
         ExpectedMoodle e = new ExpectedMoodle();
+        e.statuses = statuses;
         for (EmulatedData d : instances) {
             e.add(d, today, fcPastDays);
         }
@@ -78,7 +89,9 @@ final class ExpectedMoodle {
             }
             byUsername.computeIfAbsent(p.username(), k -> new ArrayList<>()).add(p.idnumber());
         }
-        byEmail.values().stream().filter(l -> l.size() > 1).forEach(e.contested::addAll);
+        if (!allowSharedEmail) {
+            byEmail.values().stream().filter(l -> l.size() > 1).forEach(e.contested::addAll);
+        }
         byUsername.values().stream().filter(l -> l.size() > 1).forEach(e.contested::addAll);
         return e;
     }
@@ -116,7 +129,8 @@ final class ExpectedMoodle {
         Map<Integer, StudentAccount> students = new LinkedHashMap<>();
         for (StudentAccount s : d.students()) {
             students.put(s.code(), s);
-            boolean active = s.active() && (s.leavingDate() == null || !s.leavingDate().isBefore(today));
+            boolean active = s.active() && (s.leavingDate() == null || !s.leavingDate().isBefore(today))
+                    && (statuses.isEmpty() || (s.statusCode() != null && statuses.contains(s.statusCode())));
             put(new Person(i, "student", s.code(), username(s.login()), s.firstName(), s.lastName(), s.email(), active,
                     site(siteCohort, s.siteCode())));
         }

@@ -44,11 +44,20 @@ final class ScenarioWorld implements AutoCloseable {
     private final Logger reportLogger = (Logger) LoggerFactory.getLogger("ypsync.report");
 
     private final int fcPastDays;
+    private final Set<Integer> statuses = new TreeSet<>();
+    private final boolean allowSharedEmail;
 
     private ScenarioWorld(DemoEnvironment env, Map<String, String> extra) {
         this.env = env;
         this.fcPastDays = Integer.parseInt(extra.getOrDefault("sync.fc.window-past-days",
                 String.valueOf(ExpectedMoodle.FC_PAST_DAYS)));
+        for (String st : extra.getOrDefault("sync.students.statuses", "").split(",")) {
+            if (!st.isBlank()) {
+                statuses.add(Integer.parseInt(st.strip()));
+            }
+        }
+        this.allowSharedEmail = Boolean.parseBoolean(extra.getOrDefault("moodle.allow-shared-email", "false"));
+        env.moodle().allowAccountsSameEmail(allowSharedEmail);
         this.proxy = new RecordingProxy(env.moodle().url());
         env.properties().forEach(this::set);
         set("moodle.url", proxy.url());
@@ -222,7 +231,8 @@ final class ScenarioWorld implements AutoCloseable {
     /** The current NetYpareo data of both instances, as the oracle sees it today. */
     ExpectedMoodle expected() {
         return ExpectedMoodle.of(List.of(env.netypareo().data(DemoEnvironment.FIRST),
-                env.netypareo().data(DemoEnvironment.SECOND)), java.time.LocalDate.now(), fcPastDays);
+                env.netypareo().data(DemoEnvironment.SECOND)), java.time.LocalDate.now(), fcPastDays, statuses,
+                allowSharedEmail);
     }
 
     /**
@@ -237,7 +247,8 @@ final class ScenarioWorld implements AutoCloseable {
             if (byIdnumber.put(u.idnumber(), u) != null) {
                 problems.add("two accounts with idnumber " + u.idnumber());
             }
-            if (u.email() != null && byEmail.put(u.email().toLowerCase(java.util.Locale.ROOT), u) != null) {
+            if (!allowSharedEmail && u.email() != null
+                    && byEmail.put(u.email().toLowerCase(java.util.Locale.ROOT), u) != null) {
                 problems.add("two accounts with e-mail " + u.email());
             }
             ExpectedMoodle.Person p = e.people.get(u.idnumber());
