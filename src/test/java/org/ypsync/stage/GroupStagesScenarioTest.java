@@ -127,6 +127,11 @@ class GroupStagesScenarioTest {
         assertTrue(world.memberIdnumbers("1_GRP_846000").stream().allMatch(i -> i.startsWith("1_")));
         assertFalse(world.memberIdnumbers("1_GRP_846000").isEmpty());
         world.assertGroupsMatch(world.expected(), Set.of());
+        // the description names the site, the period and the dates
+        org.ypsync.netypareo.Group g = data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow();
+        String description = world.cohort("GRP_846000").description();
+        assertTrue(description.contains("SITE1") && description.contains(String.valueOf(g.periodCode()))
+                && description.contains(g.start().toString()) && description.contains(g.end().toString()), description);
         // a listed student without an account (no e-mail in the data) is skipped and reported
         assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Cohort member skipped:")), world.reportLines().toString());
 
@@ -340,5 +345,27 @@ class GroupStagesScenarioTest {
         assertEquals(2, world.moodle().calls("core_cohort_create_cohorts"), world.writesByFunction());
         assertEquals(3, world.moodle().calls("core_cohort_add_cohort_members"), world.writesByFunction());
         assertEquals(5, world.writes(), world.writesByFunction());
+    }
+
+    @Test
+    void aDryRunShowsTheMovesAndWritesNothing() {
+        load();
+        int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
+        data(DemoEnvironment.FIRST).moveStudentToGroup(s, SECOND_GROUP);
+        data(DemoEnvironment.FIRST).renameGroup(THIRD_GROUP, "Renommé");
+        ok(runner, "cache");
+        world.moodle().resetCounters();
+        StageRun dry = one(runner, "groups", true, false);
+        assertEquals(0, world.writes(), world.writesByFunction());
+        String plan = String.join("\n", dry.planLines());
+        assertTrue(plan.contains("update group cohort Renommé [GRP_846002]"), plan);
+        assertTrue(plan.contains("add student " + s) && plan.contains("to [GRP_846001]"), plan);
+        assertTrue(plan.contains("remove student " + s) && plan.contains("from [GRP_846000]"), plan);
+        assertFalse(plan.contains("HELD BACK"), plan);
+        assertTrue(world.memberIdnumbers("GRP_846000").contains(String.valueOf(s)));
+
+        ok(runner, "groups");
+        assertEquals(3, world.writes(), "update, add, remove: " + world.writesByFunction());
+        world.assertGroupsMatch(world.expected(), Set.of());
     }
 }
