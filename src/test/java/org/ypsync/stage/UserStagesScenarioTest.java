@@ -615,4 +615,36 @@ class UserStagesScenarioTest {
         assertFalse(world.userByIdnumber(String.valueOf(s.code())).suspended());
         world.assertUsersMatch(world.expected(), Set.of());
     }
+
+    @Test
+    void aTutorRenamedThenGoneIsUpdatedThenSuspendedAndLeavesItsSiteCohorts() {
+        firstLoad();
+        ExpectedMoodle e = world.expected();
+        TutorAccount tutor = data(DemoEnvironment.FIRST).tutors().stream()
+                .filter(t -> e.sureActive().stream().anyMatch(p -> p.idnumber().equals(String.valueOf(t.code()))))
+                .filter(t -> !e.people.get(String.valueOf(t.code())).siteCohorts().isEmpty())
+                .findFirst().orElseThrow();
+        String id = String.valueOf(tutor.code());
+        String cohort = e.people.get(id).siteCohorts().iterator().next();
+        data(DemoEnvironment.FIRST).updateTutor(tutor.code(), t -> new TutorAccount(t.code(), t.login(), "Durand",
+                t.firstName(), t.email(), t.companyCode(), t.studentCodes()));
+        ok(runner, "cache", "users");
+        world.moodle().resetCounters();
+        ok(runner, "tutors");
+        assertEquals(1, world.writes(), world.writesByFunction());
+        assertEquals(Set.of("users[0][id]", "users[0][lastname]"), userKeys(updateCalls().get(0)));
+        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User tutor updated: [" + tutor.login() + "] [" + id + "]")),
+                world.reportLines().toString());
+
+        data(DemoEnvironment.FIRST).removeTutor(tutor.code());
+        ok(runner, "cache", "users");
+        world.moodle().resetCounters();
+        ok(runner, "tutors");
+        assertEquals(1, world.moodle().calls("core_user_update_users"));
+        assertEquals(1, world.moodle().calls("core_cohort_delete_cohort_members"));
+        assertEquals(2, world.writes(), world.writesByFunction());
+        assertTrue(world.userByIdnumber(id).suspended());
+        assertFalse(world.memberIdnumbers(cohort).contains(id));
+        world.assertUsersMatch(world.expected(), Set.of(id));
+    }
 }
