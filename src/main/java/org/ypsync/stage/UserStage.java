@@ -167,7 +167,7 @@ public final class UserStage {
             }
         }
         UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()),
-                holders(s, plannable, run.known), s, random);
+                holders(s, plannable, run.known, found), s, random);
         if (driftDue) {
             plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accounts, s));
         }
@@ -249,7 +249,10 @@ public final class UserStage {
      * new value): Moodle refuses such a write, and core_user_create_users then rolls back its whole batch. Known
      * before, the person is dead-lettered once per run instead of being sent to Moodle again and again.
      */
-    private List<MoodleAccount> holders(UserSyncSettings s, List<DesiredUser> desired, Map<UserKey, UserLink> known) {
+    private List<MoodleAccount> holders(UserSyncSettings s, List<DesiredUser> desired, Map<UserKey, UserLink> known,
+                                        List<MoodleAccount> found) {
+        // in username mode the adoption lookup already asked for the usernames of the unlinked people
+        boolean unlinkedUsernamesKnown = s.match() == MatchMode.USERNAME;
         List<String> usernames = new ArrayList<>();
         List<String> emails = new ArrayList<>();
         for (DesiredUser d : desired) {
@@ -259,7 +262,8 @@ public final class UserStage {
             UserLink link = known.get(d.key());
             Optional<String> username = org.ypsync.sync.Usernames.normalise(d.login());
             Optional<String> email = org.ypsync.sync.Emails.trim(d.email());
-            if (username.isPresent() && (link == null || !username.get().equals(link.written().get(UserFields.USERNAME)))) {
+            if (username.isPresent() && (link == null ? !unlinkedUsernamesKnown
+                    : !username.get().equals(link.written().get(UserFields.USERNAME)))) {
                 usernames.add(username.get());
             }
             if (email.isPresent() && !s.allowSharedEmail()
@@ -267,7 +271,7 @@ public final class UserStage {
                 emails.add(email.get());
             }
         }
-        List<MoodleAccount> out = new ArrayList<>();
+        List<MoodleAccount> out = new ArrayList<>(found);
         if (!usernames.isEmpty()) {
             moodle.getUsersByField("username", usernames).forEach(j -> out.add(account(j, s)));
         }
