@@ -368,4 +368,28 @@ class GroupStagesScenarioTest {
         assertEquals(3, world.writes(), "update, add, remove: " + world.writesByFunction());
         world.assertGroupsMatch(world.expected(), Set.of());
     }
+
+    @Test
+    void anExistingCohortIsAdoptedWithItsMembersKept() {
+        users();
+        long handMade = world.moodle().createCohort("GRP_846000", "Ancien nom");
+        long stranger = world.moodle().createUser("visiteur", "Vi", "Siteur", "visiteur@example.org", "", "manual");
+        world.foreign.add("");
+        int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
+        long already = world.userByIdnumber(String.valueOf(s)).id();
+        world.moodle().addMember(handMade, stranger);
+        world.moodle().addMember(handMade, already);
+        world.moodle().resetCounters();
+        groups(StageRun.Outcome.OK);
+        assertEquals(handMade, world.cohort("GRP_846000").id(), "adopted, not duplicated");
+        assertEquals(data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow().name(), world.cohort("GRP_846000").name());
+        assertTrue(world.moodle().members(handMade).contains(stranger), "a member added by hand is not ypsync's to remove");
+        assertTrue(world.moodle().members(handMade).contains(already));
+        world.assertGroupsMatch(world.expected(), Set.of());
+
+        world.moodle().resetCounters();
+        ok(runner, "cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
+        assertEquals(0, world.writes(), world.writesByFunction());
+        assertTrue(world.moodle().members(handMade).contains(stranger));
+    }
 }

@@ -339,6 +339,7 @@ final class ScenarioWorld implements AutoCloseable {
             }
             Set<String> extra = new TreeSet<>(members);
             extra.removeAll(g.studentIdnumbers());
+            extra.removeAll(foreign);
             if (!extra.isEmpty()) {
                 problems.add("cohort " + g.idnumber() + " holds " + extra + " whom the group does not list");
             }
