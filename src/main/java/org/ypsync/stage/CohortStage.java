@@ -124,7 +124,9 @@ public final class CohortStage {
             existing.putIfAbsent(mc.idnumber(), mc);
         }
         if (drift.due(stageRun.stage())) {
-            known = repairView(known, existing, run);
+            Set<String> wanted = new HashSet<>();
+            desired.forEach(c -> wanted.add(c.idnumber()));
+            known = repairView(known, existing, run, wanted);
         }
         CohortPlan plan = CohortPlanner.plan(desired, known, existing);
         run.plan = plan;
@@ -163,16 +165,18 @@ public final class CohortStage {
 
     /** For drift repair: the known state is what Moodle holds, so a hand edit shows up as a change to undo. */
     private Map<String, CohortLink> repairView(Map<String, CohortLink> known, Map<String, MoodleCohort> existing,
-                                               CohortRun run) {
+                                               CohortRun run, Set<String> desired) {
         Map<Long, MoodleCohort> byId = new HashMap<>();
         existing.values().forEach(c -> byId.put(c.id(), c));
         Map<String, CohortLink> view = new HashMap<>();
         for (CohortLink link : known.values()) {
             MoodleCohort actual = byId.get(link.moodleId());
             if (actual == null) {
-                // Deleted by hand in Moodle: forget the link, the planner recreates (or adopts) it.
-                run.output.add(StageOutput.instanceOf(link.idnumber()), run.family.label() + " missing in Moodle, "
-                        + "will be recreated: [" + link.idnumber() + "]");
+                // Deleted by hand in Moodle: forget the link, the planner recreates (or adopts) it if still synced.
+                if (desired.contains(link.idnumber())) {
+                    run.output.add(StageOutput.instanceOf(link.idnumber()), run.family.label() + " missing in Moodle, "
+                            + "will be recreated: [" + link.idnumber() + "]");
+                }
                 continue;
             }
             view.put(link.idnumber(), new CohortLink(link.idnumber(), link.moodleId(), actual.fields()));

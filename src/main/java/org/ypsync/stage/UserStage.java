@@ -186,7 +186,7 @@ public final class UserStage {
                     "rejected", r.login());
             run.output.add(r.key().instanceIndex(), SyncLog.line(r));
         }
-        MembershipPlan members = membership(run, stageRun);
+        MembershipPlan members = membership(run, stageRun, true);
         if (stageRun.dryRun()) {
             PlanText.render(label(kinds), plan, stageRun.force()).lines().forEach(stageRun::plan);
             PlanText.render("Site cohort members", members, stageRun.force()).lines().forEach(stageRun::plan);
@@ -501,7 +501,7 @@ public final class UserStage {
     }
 
     /** The site cohort memberships of this stage's people: active users in the cohorts of their sites. */
-    private MembershipPlan membership(UserRun run, StageRun stage) {
+    private MembershipPlan membership(UserRun run, StageRun stage, boolean readBack) {
         Map<String, CohortLink> siteCohorts = new HashMap<>(links.cohortLinks(CohortFamily.SITE));
         // the cohort of a site no longer in use is left as it is (as the site-cohorts stage says), never emptied
         Set<String> inUse = new HashSet<>();
@@ -512,7 +512,7 @@ public final class UserStage {
         wanted.keySet().retainAll(siteCohorts.keySet());
         Map<UserKey, UserLink> userLinks = links.userLinks(run.kinds);
         Map<String, Set<UserKey>> have = links.members(siteCohorts.keySet(), run.kinds);
-        if (drift.due(stage.stage())) {
+        if (readBack && drift.due(stage.stage())) {
             have = CohortStage.membersInMoodle(moodle, links, have, siteCohorts, userLinks, !stage.dryRun());
         }
         return CohortStage.memberPlan(wanted, have, userLinks, settings.decimal("sync.guard.max-removal-share"),
@@ -526,7 +526,8 @@ public final class UserStage {
             return;
         }
         Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
-        MembershipPlan plan = membership(run, StageRuns.current(exchange));
+        // the read-back of plan() already forgot the members removed by hand
+        MembershipPlan plan = membership(run, StageRuns.current(exchange), false);
         for (MembershipPlan.Skipped s : plan.skipped()) {
             run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
         }
