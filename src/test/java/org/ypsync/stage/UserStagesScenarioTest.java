@@ -249,7 +249,15 @@ class UserStagesScenarioTest {
     void aHandMadeAccountIsAdoptedNotDuplicated() {
         StudentAccount s = data(DemoEnvironment.FIRST).students().get(0);
         long handMade = world.moodle().createUser(s.login(), "Jerome", "DARC", "old@example.org", "", "manual");
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        ok(runner, "cache", "site-cohorts");
+        world.moodle().resetCounters();
+        ok(runner, "users");
+        // the others created in one batch, the adopted account updated, everybody into the site cohorts
+        assertEquals(1, world.moodle().calls("core_user_create_users"));
+        assertEquals(1, world.moodle().calls("core_user_update_users"));
+        assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
+        assertEquals(3, world.writes(), world.writesByFunction());
+        ok(runner, "tutors");
         List<MoodleUser> same = world.users().stream().filter(u -> u.username().equals(s.login())).toList();
         assertEquals(1, same.size(), same.toString());
         MoodleUser adopted = same.get(0);
@@ -272,8 +280,10 @@ class UserStagesScenarioTest {
         StudentAccount second = data(DemoEnvironment.SECOND).students().get(0);
         data(DemoEnvironment.SECOND).setStudentLogin(second.code(), first.login());
         ok(runner, "cache", "site-cohorts");
+        world.moodle().resetCounters();
         StageRun users = one(runner, "users", false, false);
         assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
+        assertEquals(2, world.writes(), "one create batch, one member batch: " + world.writesByFunction());
         List<MoodleUser> holders = world.users().stream().filter(u -> u.username().equals(first.login())).toList();
         assertEquals(1, holders.size());
         assertEquals(String.valueOf(first.code()), holders.get(0).idnumber(), "instance 0 keeps its account");
@@ -296,7 +306,10 @@ class UserStagesScenarioTest {
         StudentAccount b = data(DemoEnvironment.FIRST).students().get(9);
         assertEquals(a.email(), b.email());
         ok(runner, "cache", "site-cohorts");
+        world.moodle().resetCounters();
         one(runner, "users", false, false);
+        assertEquals(1, world.moodle().calls("core_user_create_users"), "rejected before Moodle sees it");
+        assertEquals(2, world.writes(), world.writesByFunction());
         List<MoodleUser> holders = world.users().stream().filter(u -> a.email().equalsIgnoreCase(u.email())).toList();
         assertEquals(1, holders.size(), holders.toString());
         assertEquals(String.valueOf(a.code()), holders.get(0).idnumber(), "the first one keeps the address");
