@@ -660,4 +660,24 @@ class UserStagesScenarioTest {
         assertFalse(world.memberIdnumbers(cohort).contains(id));
         world.assertUsersMatch(world.expected(), Set.of(id));
     }
+
+    @Test
+    void hundredsOfPeopleGoInFullBatchesAndAReRunWritesNothing() throws Exception {
+        world.reset(store, DataSetSize.SMALL);
+        ok(runner, "cache", "site-cohorts");
+        world.moodle().resetCounters();
+        StageRun users = one(runner, "users", false, false);
+        int created = users.counts().created();
+        assertTrue(created > 400, users.summary());
+        // moodle.max-records-per-batch = 100
+        assertEquals((created + 99) / 100, world.moodle().calls("core_user_create_users"), users.summary());
+        assertEquals(created, world.moodle().itemsWritten("core_user_create_users", "created"));
+        ok(runner, "tutors", "groups", "fc-groups");
+        world.assertUsersMatch(world.expected(), Set.of());
+        world.assertGroupsMatch(world.expected(), Set.of());
+
+        world.moodle().resetCounters();
+        ok(runner, "cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
+        assertEquals(0, world.writes(), world.writesByFunction());
+    }
 }
