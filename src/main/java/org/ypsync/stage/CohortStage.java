@@ -44,7 +44,7 @@ public final class CohortStage {
     private final Settings settings;
     private final CacheReader cache;
     private final LinkRepository links;
-    private final MoodleClient moodle;
+    private volatile MoodleClient moodle;
     private final DeadLetters deadLetters;
     private final DriftSchedule drift;
 
@@ -109,6 +109,7 @@ public final class CohortStage {
     /** Plans the cohorts of the stage: creates, updates, adoptions, and cohorts left as they are. */
     public void plan(Exchange exchange) {
         StageRun stageRun = StageRuns.current(exchange);
+        moodle = MoodleWriter.renewed(moodle);
         CohortFamily family = family(stageRun.stage());
         CohortRun run = new CohortRun(family);
         exchange.setProperty(RUN, run);
@@ -123,7 +124,9 @@ public final class CohortStage {
             existing.putIfAbsent(mc.idnumber(), mc);
         }
         if (drift.due(stageRun.stage())) {
-            known = repairView(known, existing, run);
+            Set<String> wanted = new HashSet<>();
+            desired.forEach(c -> wanted.add(c.idnumber()));
+            known = repairView(known, existing, run, wanted);
         }
         CohortPlan plan = CohortPlanner.plan(desired, known, existing);
         run.plan = plan;
@@ -162,16 +165,18 @@ public final class CohortStage {
 
     /** For drift repair: the known state is what Moodle holds, so a hand edit shows up as a change to undo. */
     private Map<String, CohortLink> repairView(Map<String, CohortLink> known, Map<String, MoodleCohort> existing,
-                                               CohortRun run) {
+                                               CohortRun run, Set<String> desired) {
         Map<Long, MoodleCohort> byId = new HashMap<>();
         existing.values().forEach(c -> byId.put(c.id(), c));
         Map<String, CohortLink> view = new HashMap<>();
         for (CohortLink link : known.values()) {
             MoodleCohort actual = byId.get(link.moodleId());
             if (actual == null) {
-                // Deleted by hand in Moodle: forget the link, the planner recreates (or adopts) it.
-                run.output.add(StageOutput.instanceOf(link.idnumber()), run.family.label() + " missing in Moodle, "
-                        + "will be recreated: [" + link.idnumber() + "]");
+                // Deleted by hand in Moodle: forget the link, the planner recreates (or adopts) it if still synced.
+                if (desired.contains(link.idnumber())) {
+                    run.output.add(StageOutput.instanceOf(link.idnumber()), run.family.label() + " missing in Moodle, "
+                            + "will be recreated: [" + link.idnumber() + "]");
+                }
                 continue;
             }
             view.put(link.idnumber(), new CohortLink(link.idnumber(), link.moodleId(), actual.fields()));
@@ -224,6 +229,8 @@ public final class CohortStage {
         int instance = StageOutput.instanceOf(c.cohort().idnumber());
         if (outcome.success()) {
             long id = outcome.result().path("id").asLong();
+            // a cohort recreated after a hand deletion starts empty: the members ypsync remembers are gone with it
+            links.forgetMembers(c.cohort().idnumber());
             links.saveCohortLink(run.family, new CohortLink(c.cohort().idnumber(), id, c.cohort().written()));
             stageRun.addCreated(1);
             run.output.add(instance, SyncLog.line(c));
@@ -278,9 +285,13 @@ public final class CohortStage {
             }
         });
         desiredCohorts.forEach(c -> wanted.putIfAbsent(c, new HashSet<>()));
-        Map<UserKey, Long> ids = activeMoodleIds(links.userLinks(Set.of(UserKind.STUDENT)));
-        MembershipPlan plan = MembershipPlanner.plan(wanted, links.members(desiredCohorts, Set.of(UserKind.STUDENT)),
-                ids, settings.decimal("sync.guard.max-removal-share"), settings.integer("sync.guard.min-cohort-size"));
+        Map<UserKey, UserLink> students = links.userLinks(Set.of(UserKind.STUDENT));
+        Map<String, Set<UserKey>> have = links.members(desiredCohorts, Set.of(UserKind.STUDENT));
+        if (drift.due(stageRun.stage())) {
+            have = membersInMoodle(moodle, links, have, cohortLinks, students, !stageRun.dryRun());
+        }
+        MembershipPlan plan = memberPlan(wanted, have, students, settings.decimal("sync.guard.max-removal-share"),
+                settings.integer("sync.guard.min-cohort-size"));
         for (MembershipPlan.Skipped s : plan.skipped()) {
             run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
         }
@@ -303,14 +314,69 @@ public final class CohortStage {
                 (m, outcome) -> member(exchange, run, m, false, outcome));
     }
 
-    static Map<UserKey, Long> activeMoodleIds(Map<UserKey, UserLink> userLinks) {
-        Map<UserKey, Long> ids = new HashMap<>();
-        userLinks.forEach((k, l) -> {
-            if (!l.suspendedByUs()) {
-                ids.put(k, l.moodleId());
+    /**
+     * Drift repair of memberships: of the members ypsync put in, those no longer in the Moodle cohort (removed by
+     * hand) are forgotten, so the plan adds them again when they still belong. Members added by hand are not read:
+     * they are not ypsync's to remove.
+     */
+    static Map<String, Set<UserKey>> membersInMoodle(MoodleClient moodle, LinkRepository links,
+                                                     Map<String, Set<UserKey>> have, Map<String, CohortLink> cohortLinks,
+                                                     Map<UserKey, UserLink> userLinks, boolean forget) {
+        List<Long> ids = new ArrayList<>();
+        have.keySet().forEach(c -> {
+            if (cohortLinks.containsKey(c)) {
+                ids.add(cohortLinks.get(c).moodleId());
             }
         });
-        return ids;
+        if (ids.isEmpty()) {
+            return have;
+        }
+        Map<Long, List<Long>> actual = moodle.getCohortMembers(ids);
+        Map<String, Set<UserKey>> out = new HashMap<>();
+        have.forEach((cohort, keys) -> {
+            CohortLink link = cohortLinks.get(cohort);
+            List<Long> inMoodle = link == null ? null : actual.get(link.moodleId());
+            if (inMoodle == null) {
+                out.put(cohort, keys);
+                return;
+            }
+            Set<Long> present = new HashSet<>(inMoodle);
+            Set<UserKey> kept = new HashSet<>();
+            for (UserKey k : keys) {
+                UserLink u = userLinks.get(k);
+                if (u == null || present.contains(u.moodleId())) {
+                    kept.add(k);
+                } else if (forget) {
+                    links.removeMember(cohort, k);
+                }
+            }
+            out.put(cohort, kept);
+        });
+        return out;
+    }
+
+    /**
+     * The member plan, where an add needs a working account but a removal only an account: a person ypsync suspended
+     * (a leaver, someone gone from NetYpareo) must still leave the cohorts it no longer belongs to. A suspended person
+     * still wanted keeps its membership and is not added anew.
+     */
+    static MembershipPlan memberPlan(Map<String, Set<UserKey>> wanted, Map<String, Set<UserKey>> have,
+                                     Map<UserKey, UserLink> userLinks, double maxRemovalShare, int minCohortSize) {
+        Map<UserKey, Long> ids = new HashMap<>();
+        userLinks.forEach((k, l) -> ids.put(k, l.moodleId()));
+        Map<String, Set<UserKey>> addable = new HashMap<>();
+        wanted.forEach((cohort, keys) -> {
+            Set<UserKey> current = have.getOrDefault(cohort, Set.of());
+            Set<UserKey> w = new HashSet<>();
+            for (UserKey k : keys) {
+                UserLink l = userLinks.get(k);
+                if (l == null || !l.suspendedByUs() || current.contains(k)) {
+                    w.add(k);
+                }
+            }
+            addable.put(cohort, w);
+        });
+        return MembershipPlanner.plan(addable, have, ids, maxRemovalShare, minCohortSize);
     }
 
     private void member(Exchange exchange, CohortRun run, MembershipPlan.Member m, boolean add,

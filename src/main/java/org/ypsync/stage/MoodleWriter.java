@@ -2,7 +2,7 @@ package org.ypsync.stage;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.camel.Exchange;
 import org.ypsync.moodle.BatchResult;
 import org.ypsync.moodle.MoodleClient;
@@ -16,38 +16,38 @@ import org.ypsync.ops.StageRuns;
  * later write of the run: the client refuses further calls, so Moodle is never hammered.
  */
 public final class MoodleWriter {
-    private final MoodleClient client;
+    private volatile MoodleClient client;
 
     public MoodleWriter(MoodleClient client) {
         this.client = client;
     }
 
     public void createUsers(Exchange exchange) {
-        write(exchange, client::createUsers);
+        write(exchange, (c, b) -> c.createUsers(b));
     }
 
     public void updateUsers(Exchange exchange) {
-        write(exchange, client::updateUsers);
+        write(exchange, (c, b) -> c.updateUsers(b));
     }
 
     public void createCohorts(Exchange exchange) {
-        write(exchange, client::createCohorts);
+        write(exchange, (c, b) -> c.createCohorts(b));
     }
 
     public void updateCohorts(Exchange exchange) {
-        write(exchange, client::updateCohorts);
+        write(exchange, (c, b) -> c.updateCohorts(b));
     }
 
     public void addCohortMembers(Exchange exchange) {
-        write(exchange, client::addCohortMembers);
+        write(exchange, (c, b) -> c.addCohortMembers(b));
     }
 
     public void deleteCohortMembers(Exchange exchange) {
-        write(exchange, client::deleteCohortMembers);
+        write(exchange, (c, b) -> c.deleteCohortMembers(b));
     }
 
     @SuppressWarnings("unchecked")
-    private void write(Exchange exchange, Function<List<Map<String, Object>>, BatchResult> call) {
+    private void write(Exchange exchange, BiFunction<MoodleClient, List<Map<String, Object>>, BatchResult> call) {
         List<Map<String, Object>> batch = exchange.getIn().getBody(List.class);
         MoodleWrites writes = exchange.getProperty(MoodleWrites.PROPERTY, MoodleWrites.class);
         if (batch == null || batch.isEmpty() || writes == null) {
@@ -57,8 +57,10 @@ public final class MoodleWriter {
             writes.handle(batch, notSent(batch, writes.stoppedReason()));
             return;
         }
+        // stopped by a fatal error of an earlier run: this run tries once more (the administrator may have fixed it)
+        client = renewed(client);
         try {
-            writes.handle(batch, call.apply(batch));
+            writes.handle(batch, call.apply(client, batch));
         } catch (MoodleFatalException e) {
             writes.stop(e.getMessage());
             StageRun run = exchange.getProperty(StageRuns.RUN, StageRun.class);
@@ -67,6 +69,15 @@ public final class MoodleWriter {
             }
             writes.handle(batch, notSent(batch, e.getMessage()));
         }
+    }
+
+    /**
+     * The client itself when it works, a new one with the same settings when a fatal error stopped it. A stopped
+     * client refuses every call for good; a run that starts after the fault (a token re-enabled, a function added
+     * to the service) must be able to reach Moodle without restarting ypsync.
+     */
+    static MoodleClient renewed(MoodleClient client) {
+        return client.isStopped() ? new MoodleClient(client.settings()) : client;
     }
 
     private static BatchResult notSent(List<Map<String, Object>> batch, String reason) {

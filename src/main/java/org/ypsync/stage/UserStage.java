@@ -51,7 +51,7 @@ public final class UserStage {
     private final Settings settings;
     private final CacheReader cache;
     private final LinkRepository links;
-    private final MoodleClient moodle;
+    private volatile MoodleClient moodle;
     private final DeadLetters deadLetters;
     private final DriftSchedule drift;
     private final SecureRandom random = new SecureRandom();
@@ -79,6 +79,8 @@ public final class UserStage {
         private List<Map<String, Object>> memberAdds = List.of();
         private List<Map<String, Object>> memberRemoves = List.of();
         private boolean proceed = true;
+        /** Links saved during this run: a person updated and revived in one run keeps both in its link. */
+        private final Map<UserKey, UserLink> saved = new java.util.concurrent.ConcurrentHashMap<>();
 
         UserRun(Set<UserKind> kinds) {
             this.kinds = kinds;
@@ -116,6 +118,7 @@ public final class UserStage {
     /** Plans the users of the stage and checks the guards before anything is written. */
     public void plan(Exchange exchange) {
         StageRun stageRun = StageRuns.current(exchange);
+        moodle = MoodleWriter.renewed(moodle);
         Set<UserKind> kinds = stageRun.stage().equals("tutors") ? EnumSet.of(UserKind.TUTOR)
                 : EnumSet.of(UserKind.STUDENT, UserKind.TEACHER);
         UserRun run = new UserRun(kinds);
@@ -125,6 +128,11 @@ public final class UserStage {
 
         run.desired = desired(kinds);
         run.known = links.userLinks(kinds);
+        boolean driftDue = drift.due(stageRun.stage()) && !run.known.isEmpty();
+        Map<Long, MoodleAccount> accounts = driftDue ? accountsById(s, run.known) : Map.of();
+        if (driftDue) {
+            run.known = withoutDeletedAccounts(run, accounts, s, stageRun.dryRun());
+        }
         Map<Long, UserKey> othersAccounts = new HashMap<>();
         links.userLinks(EnumSet.complementOf(EnumSet.copyOf(kinds))).forEach((k, l) -> othersAccounts.put(l.moodleId(), k));
 
@@ -158,9 +166,10 @@ public final class UserStage {
                 plannable.add(d);
             }
         }
-        UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()), s, random);
-        if (drift.due(stageRun.stage()) && !run.known.isEmpty()) {
-            plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accountsById(s, run.known), s));
+        UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()),
+                holders(s, plannable, run.known, found), s, random);
+        if (driftDue) {
+            plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accounts, s));
         }
         if (!ownedElsewhere.isEmpty()) {
             List<UserPlan.Rejection> rejections = new ArrayList<>(plan.rejections());
@@ -177,7 +186,7 @@ public final class UserStage {
                     "rejected", r.login());
             run.output.add(r.key().instanceIndex(), SyncLog.line(r));
         }
-        MembershipPlan members = membership(run);
+        MembershipPlan members = membership(run, stageRun, true);
         if (stageRun.dryRun()) {
             PlanText.render(label(kinds), plan, stageRun.force()).lines().forEach(stageRun::plan);
             PlanText.render("Site cohort members", members, stageRun.force()).lines().forEach(stageRun::plan);
@@ -235,6 +244,89 @@ public final class UserStage {
         return moodle.getUsersByField(field, values).stream().map(j -> account(j, s)).toList();
     }
 
+    /**
+     * The Moodle accounts that already hold a username or e-mail about to be written (a create, or a linked person's
+     * new value): Moodle refuses such a write, and core_user_create_users then rolls back its whole batch. Known
+     * before, the person is dead-lettered once per run instead of being sent to Moodle again and again.
+     */
+    private List<MoodleAccount> holders(UserSyncSettings s, List<DesiredUser> desired, Map<UserKey, UserLink> known,
+                                        List<MoodleAccount> found) {
+        // in username mode the adoption lookup already asked for the usernames of the unlinked people
+        boolean unlinkedUsernamesKnown = s.match() == MatchMode.USERNAME;
+        List<String> usernames = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        for (DesiredUser d : desired) {
+            if (!d.active()) {
+                continue;
+            }
+            UserLink link = known.get(d.key());
+            Optional<String> username = org.ypsync.sync.Usernames.normalise(d.login());
+            Optional<String> email = org.ypsync.sync.Emails.trim(d.email());
+            if (username.isPresent() && (link == null ? !unlinkedUsernamesKnown
+                    : !username.get().equals(link.written().get(UserFields.USERNAME)))) {
+                usernames.add(username.get());
+            }
+            if (email.isPresent() && !s.allowSharedEmail()
+                    && (link == null || !email.get().equals(link.written().get(UserFields.EMAIL)))) {
+                emails.add(email.get());
+            }
+        }
+        List<MoodleAccount> out = new ArrayList<>(found);
+        if (!usernames.isEmpty()) {
+            moodle.getUsersByField("username", usernames).forEach(j -> out.add(account(j, s)));
+        }
+        if (!emails.isEmpty()) {
+            moodle.getUsersByField("email", emails).forEach(j -> out.add(account(j, s)));
+        }
+        return out;
+    }
+
+    /**
+     * Drift: a linked account deleted by hand in Moodle (not found by id, or found deleted: Moodle still returns a
+     * deleted user by id, with its e-mail replaced by the md5 of its username, which no live account can have) is
+     * forgotten, so the person gets an account again, as a cohort deleted by hand is made again. When more accounts
+     * are missing than the suspension guard allows, they are only reported: a web-service user that cannot see
+     * accounts must not make ypsync duplicate them.
+     */
+    private Map<UserKey, UserLink> withoutDeletedAccounts(UserRun run, Map<Long, MoodleAccount> accounts,
+                                                          UserSyncSettings s, boolean dryRun) {
+        Set<UserKey> active = new HashSet<>();
+        run.desired.stream().filter(DesiredUser::active).forEach(d -> active.add(d.key()));
+        List<UserLink> missing = new ArrayList<>();
+        for (UserLink l : run.known.values()) {
+            MoodleAccount a = accounts.get(l.moodleId());
+            if (a == null || (a.email() != null && a.email().matches("[0-9a-f]{32}"))) {
+                missing.add(l);
+            }
+        }
+        if (missing.isEmpty()) {
+            return run.known;
+        }
+        Optional<String> tooMany = org.ypsync.sync.Guards.suspensions(missing.size(),
+                UserPlanner.activePopulation(run.known), s.maxSuspensionShare());
+        Map<UserKey, UserLink> known = new HashMap<>(run.known);
+        for (UserLink l : missing) {
+            String who = SyncLog.user(l.key().kind(), "missing in Moodle", l.written().get(UserFields.USERNAME),
+                    l.key().idnumber());
+            if (tooMany.isPresent()) {
+                run.output.add(l.key().instanceIndex(), who + " (deleted by hand?); too many are missing to make them "
+                        + "again: check that the web-service user has moodle/user:viewalldetails");
+            } else if (active.contains(l.key())) {
+                // the create's link replaces this one
+                run.output.add(l.key().instanceIndex(), who + " (deleted by hand?), will be made again");
+                known.remove(l.key());
+            } else {
+                // not active: no account to make, nothing left to suspend or remove
+                run.output.add(l.key().instanceIndex(), who + " (deleted by hand?), forgotten");
+                known.remove(l.key());
+                if (!dryRun) {
+                    links.forgetUser(l.key());
+                }
+            }
+        }
+        return known;
+    }
+
     private Map<Long, MoodleAccount> accountsById(UserSyncSettings s, Map<UserKey, UserLink> known) {
         List<String> ids = known.values().stream().map(l -> String.valueOf(l.moodleId())).distinct().toList();
         Map<Long, MoodleAccount> out = new HashMap<>();
@@ -257,20 +349,51 @@ public final class UserStage {
                 j.path("auth").asText(null), j.path("suspended").asBoolean(false), type);
     }
 
-    /** The drift plan repairs hand edits of people the main plan leaves alone. */
+    /**
+     * The drift plan repairs hand edits. A person the main plan also updates gets one update with both (NetYpareo's
+     * value wins on a field both touch), so a hand edit is not left for a later run; a person the main plan suspends
+     * or revives is not repaired this run.
+     */
     static UserPlan withDrift(UserPlan plan, UserPlan drift) {
         Set<UserKey> touched = new HashSet<>();
-        plan.updates().forEach(u -> touched.add(u.key()));
-        plan.suspensions().forEach(u -> touched.add(u.key()));
-        plan.revivals().forEach(u -> touched.add(u.key()));
-        List<UserPlan.Update> updates = new ArrayList<>(plan.updates());
-        drift.updates().stream().filter(u -> !touched.contains(u.key())).forEach(updates::add);
+        Set<UserKey> suspendedOrRevived = new HashSet<>();
+        plan.suspensions().forEach(u -> suspendedOrRevived.add(u.key()));
+        plan.revivals().forEach(u -> suspendedOrRevived.add(u.key()));
+        touched.addAll(suspendedOrRevived);
+        Map<UserKey, UserPlan.Update> updates = new LinkedHashMap<>();
+        plan.updates().forEach(u -> {
+            updates.put(u.key(), u);
+            touched.add(u.key());
+        });
+        Set<UserKey> repaired = new HashSet<>();
+        for (UserPlan.Update d : drift.updates()) {
+            UserPlan.Update main = updates.get(d.key());
+            if (plan.suspensions().stream().anyMatch(x -> x.key().equals(d.key()))) {
+                continue;
+            }
+            if (main == null) {
+                updates.put(d.key(), d);
+            } else {
+                Map<String, org.ypsync.sync.FieldChange> changes = new LinkedHashMap<>(d.changes());
+                changes.putAll(main.changes());
+                updates.put(d.key(), new UserPlan.Update(main.key(), main.moodleId(), main.username(), main.idnumber(),
+                        changes));
+            }
+            repaired.add(d.key());
+        }
         List<UserPlan.Suspension> suspensions = new ArrayList<>(plan.suspensions());
-        drift.suspensions().stream().filter(u -> !touched.contains(u.key())).forEach(suspensions::add);
+        drift.suspensions().stream().filter(u -> !touched.contains(u.key())).forEach(u -> {
+            suspensions.add(u);
+            repaired.add(u.key());
+        });
         List<UserPlan.Revival> revivals = new ArrayList<>(plan.revivals());
-        drift.revivals().stream().filter(u -> !touched.contains(u.key())).forEach(revivals::add);
-        return new UserPlan(plan.creates(), plan.adoptions(), updates, suspensions, revivals, plan.rejections(),
-                plan.unchanged() - (updates.size() - plan.updates().size()), plan.inactiveWithoutAccount(),
+        drift.revivals().stream().filter(u -> !suspendedOrRevived.contains(u.key())).forEach(u -> {
+            revivals.add(u);
+            repaired.add(u.key());
+        });
+        repaired.removeAll(touched);
+        return new UserPlan(plan.creates(), plan.adoptions(), new ArrayList<>(updates.values()), suspensions, revivals,
+                plan.rejections(), plan.unchanged() - repaired.size(), plan.inactiveWithoutAccount(),
                 drift.missingAccounts(), plan.managedPopulation(), plan.suspensionGuard());
     }
 
@@ -293,12 +416,26 @@ public final class UserStage {
                 }));
             }
         }
-        updates.addAll(run.writes.addAll(plan.updates(), UserPlan.Update::moodleUpdate,
-                (u, outcome) -> updated(exchange, run, u, outcome)));
+        // a person revived and updated in one run is one entry: the client refuses two entries for one user id
+        Map<UserKey, UserPlan.Revival> revivals = new LinkedHashMap<>();
+        plan.revivals().forEach(r -> revivals.put(r.key(), r));
+        for (UserPlan.Update u : plan.updates()) {
+            UserPlan.Revival r = revivals.remove(u.key());
+            Map<String, Object> record = new LinkedHashMap<>(u.moodleUpdate());
+            if (r != null) {
+                record.put("suspended", 0);
+            }
+            updates.add(run.writes.add(record, outcome -> {
+                updated(exchange, run, u, outcome);
+                if (r != null && outcome.success()) {
+                    suspension(exchange, run, r.key(), r.username(), false, outcome);
+                }
+            }));
+        }
         updates.addAll(run.writes.addAll(plan.suspensionsToExecute(StageRuns.current(exchange).force()),
                 sus -> Map.of("id", sus.moodleId(), "suspended", 1),
                 (sus, outcome) -> suspension(exchange, run, sus.key(), sus.username(), true, outcome)));
-        updates.addAll(run.writes.addAll(plan.revivals(), rev -> Map.of("id", rev.moodleId(), "suspended", 0),
+        updates.addAll(run.writes.addAll(new ArrayList<>(revivals.values()), rev -> Map.of("id", rev.moodleId(), "suspended", 0),
                 (rev, outcome) -> suspension(exchange, run, rev.key(), rev.username(), false, outcome)));
         run.updates = updates;
     }
@@ -325,11 +462,12 @@ public final class UserStage {
             failed(exchange, run, u.key(), u.username(), outcome);
             return;
         }
-        UserLink link = run.known.get(u.key());
+        UserLink link = run.saved.getOrDefault(u.key(), run.known.get(u.key()));
         Map<String, String> written = new LinkedHashMap<>(link.written());
         written.putAll(u.after());
-        links.saveUserLink(new UserLink(u.key(), link.moodleId(), written, link.suspendedByUs()),
-                written.get(UserFields.USERNAME));
+        UserLink now = new UserLink(u.key(), link.moodleId(), written, link.suspendedByUs());
+        links.saveUserLink(now, written.get(UserFields.USERNAME));
+        run.saved.put(u.key(), now);
         StageRuns.current(exchange).addUpdated(1);
         run.output.add(u.key().instanceIndex(), SyncLog.line(u));
     }
@@ -340,9 +478,10 @@ public final class UserStage {
             failed(exchange, run, key, username, outcome);
             return;
         }
-        UserLink link = run.known.get(key);
-        links.saveUserLink(new UserLink(key, link.moodleId(), link.written(), suspend),
-                link.written().get(UserFields.USERNAME));
+        UserLink link = run.saved.getOrDefault(key, run.known.get(key));
+        UserLink now = new UserLink(key, link.moodleId(), link.written(), suspend);
+        links.saveUserLink(now, link.written().get(UserFields.USERNAME));
+        run.saved.put(key, now);
         if (suspend) {
             StageRuns.current(exchange).addSuspended(1);
         } else {
@@ -362,14 +501,22 @@ public final class UserStage {
     }
 
     /** The site cohort memberships of this stage's people: active users in the cohorts of their sites. */
-    private MembershipPlan membership(UserRun run) {
-        Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
+    private MembershipPlan membership(UserRun run, StageRun stage, boolean readBack) {
+        Map<String, CohortLink> siteCohorts = new HashMap<>(links.cohortLinks(CohortFamily.SITE));
+        // the cohort of a site no longer in use is left as it is (as the site-cohorts stage says), never emptied
+        Set<String> inUse = new HashSet<>();
+        DesiredState.siteCohorts(cache.sites(), Map.of()).forEach(c -> inUse.add(c.idnumber()));
+        siteCohorts.keySet().retainAll(inUse);
         List<DesiredUser> mine = run.desired.stream().filter(d -> run.kinds.contains(d.kind())).toList();
         Map<String, Set<UserKey>> wanted = MembershipPlanner.desiredSiteMembers(siteCohorts.keySet(), mine, false);
         wanted.keySet().retainAll(siteCohorts.keySet());
-        return MembershipPlanner.plan(wanted, links.members(siteCohorts.keySet(), run.kinds),
-                CohortStage.activeMoodleIds(links.userLinks(run.kinds)),
-                settings.decimal("sync.guard.max-removal-share"), settings.integer("sync.guard.min-cohort-size"));
+        Map<UserKey, UserLink> userLinks = links.userLinks(run.kinds);
+        Map<String, Set<UserKey>> have = links.members(siteCohorts.keySet(), run.kinds);
+        if (readBack && drift.due(stage.stage())) {
+            have = CohortStage.membersInMoodle(moodle, links, have, siteCohorts, userLinks, !stage.dryRun());
+        }
+        return CohortStage.memberPlan(wanted, have, userLinks, settings.decimal("sync.guard.max-removal-share"),
+                settings.integer("sync.guard.min-cohort-size"));
     }
 
     /** After the user writes: the site cohort members to add and remove, with the ids Moodle just gave. */
@@ -379,7 +526,8 @@ public final class UserStage {
             return;
         }
         Map<String, CohortLink> siteCohorts = links.cohortLinks(CohortFamily.SITE);
-        MembershipPlan plan = membership(run);
+        // the read-back of plan() already forgot the members removed by hand
+        MembershipPlan plan = membership(run, StageRuns.current(exchange), false);
         for (MembershipPlan.Skipped s : plan.skipped()) {
             run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
         }

@@ -54,6 +54,14 @@ public final class LinkRepository {
                 json(link.written()), link.suspendedByUs(), Instant.now());
     }
 
+    /** Forgets a person's account and cohort memberships (the account was deleted in Moodle). */
+    public void forgetUser(UserKey k) {
+        Jdbc.update(dataSource, "DELETE FROM moodle_user_link WHERE instance_index = ? AND kind = ? AND netypareo_id = ?",
+                k.instanceIndex(), k.kind().name(), k.netypareoId());
+        Jdbc.update(dataSource, "DELETE FROM moodle_cohort_member WHERE instance_index = ? AND kind = ? AND netypareo_id = ?",
+                k.instanceIndex(), k.kind().name(), k.netypareoId());
+    }
+
     // --- cohorts -------------------------------------------------------------------------------------------------
 
     public Map<String, CohortLink> cohortLinks(CohortFamily family) {
@@ -99,6 +107,11 @@ public final class LinkRepository {
         Jdbc.update(dataSource, "DELETE FROM moodle_cohort_member WHERE cohort_idnumber = ? AND instance_index = ? "
                 + "AND kind = ? AND netypareo_id = ?", cohortIdnumber, key.instanceIndex(), key.kind().name(),
                 key.netypareoId());
+    }
+
+    /** Forgets the members ypsync put in a cohort: it was (re)created, so the Moodle cohort is empty. */
+    public void forgetMembers(String cohortIdnumber) {
+        Jdbc.update(dataSource, "DELETE FROM moodle_cohort_member WHERE cohort_idnumber = ?", cohortIdnumber);
     }
 
     private static String json(Map<String, String> written) {

@@ -1,0 +1,356 @@
+package org.ypsync.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
+import org.ypsync.demo.DemoEnvironment;
+import org.ypsync.moodle.emulator.MoodleCohort;
+import org.ypsync.moodle.emulator.MoodleEmulator;
+import org.ypsync.moodle.emulator.MoodleUser;
+import org.ypsync.netypareo.RecordStream.Envelope;
+import org.ypsync.netypareo.emulator.DataSetGenerator;
+import org.ypsync.netypareo.emulator.DataSetSize;
+import org.ypsync.ops.StageRun;
+import org.ypsync.ops.StageRunner;
+import org.ypsync.store.Store;
+
+/**
+ * The shared plumbing of the scenario tests: one emulated world per test class (its properties become system
+ * properties before Camel Main starts), reset between tests (fresh NetYpareo data, an empty Moodle, an empty store),
+ * and read-backs of Moodle's state by idnumber and username rather than by ids.
+ */
+final class ScenarioWorld implements AutoCloseable {
+    final DemoEnvironment env;
+    /** Between ypsync and the Moodle emulator: the fields each write carried. */
+    final RecordingProxy proxy;
+    private final List<String> set = new ArrayList<>();
+    /** idnumbers of accounts made by hand in Moodle for a test: nobody in NetYpareo, and not ypsync's. */
+    final Set<String> foreign = new TreeSet<>();
+    private final ListAppender<ILoggingEvent> report = new ListAppender<>();
+    private final Logger reportLogger = (Logger) LoggerFactory.getLogger("ypsync.report");
+
+    private final int fcPastDays;
+    private final Set<Integer> statuses = new TreeSet<>();
+    private final boolean allowSharedEmail;
+
+    private ScenarioWorld(DemoEnvironment env, Map<String, String> extra) {
+        this.env = env;
+        this.fcPastDays = Integer.parseInt(extra.getOrDefault("sync.fc.window-past-days",
+                String.valueOf(ExpectedMoodle.FC_PAST_DAYS)));
+        for (String st : extra.getOrDefault("sync.students.statuses", "").split(",")) {
+            if (!st.isBlank()) {
+                statuses.add(Integer.parseInt(st.strip()));
+            }
+        }
+        this.allowSharedEmail = Boolean.parseBoolean(extra.getOrDefault("moodle.allow-shared-email", "false"));
+        env.moodle().allowAccountsSameEmail(allowSharedEmail);
+        this.proxy = new RecordingProxy(env.moodle().url());
+        env.properties().forEach(this::set);
+        set("moodle.url", proxy.url());
+        extra.forEach(this::set);
+        report.start();
+        reportLogger.addAppender(report);
+    }
+
+    private void set(String k, String v) {
+        System.setProperty(k, v);
+        set.add(k);
+    }
+
+    /** Starts the emulators with a fresh in-memory H2 store and sets the properties Camel Main will read. */
+    static ScenarioWorld start(String name, Map<String, String> extra) {
+        return startOn("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", extra);
+    }
+
+    /** As {@link #start}, on the given store (extra holds its user, if any). */
+    static ScenarioWorld startOn(String storeUrl, Map<String, String> extra) {
+        return new ScenarioWorld(DemoEnvironment.start(7L, DataSetSize.DEMO, storeUrl), extra);
+    }
+
+    @Override
+    public void close() {
+        reportLogger.detachAppender(report);
+        set.forEach(System::clearProperty);
+        proxy.close();
+        env.close();
+    }
+
+    MoodleEmulator moodle() {
+        return env.moodle();
+    }
+
+    /** Fresh NetYpareo data for both instances (seeds 7 and 8 as DemoEnvironment), an empty Moodle and store. */
+    void reset(Store store, DataSetSize size) throws Exception {
+        reset(store, size, 7L);
+    }
+
+    /** As {@link #reset(Store, DataSetSize)}, with the data of another seed (seed and seed + 1). */
+    void reset(Store store, DataSetSize size, long seed) throws Exception {
+        env.netypareo().clearFaults();
+        env.netypareo().resetCounters();
+        data(DemoEnvironment.FIRST, 0, Envelope.KEYED, seed, size);
+        data(DemoEnvironment.SECOND, 1, Envelope.ARRAY, seed + 1, size);
+        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement()) {
+            for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
+                    "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",
+                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member")) {
+                st.execute("DELETE FROM " + t);
+            }
+        }
+        MoodleEmulator m = env.moodle();
+        m.clearFaults();
+        m.useToken(env.properties().get("moodle.token"));
+        for (MoodleUser u : m.users()) {
+            if (u.id() > 2 && !u.deleted()) {
+                m.deleteUser(u.id());
+            }
+        }
+        for (MoodleCohort c : m.cohorts()) {
+            m.deleteCohort(c.id());
+        }
+        m.resetCounters();
+        proxy.clear();
+        foreign.clear();
+        report.list.clear();
+    }
+
+    private void data(String id, int index, Envelope envelope, long seed, DataSetSize size) {
+        String token = env.properties().get("netypareo." + id + ".token");
+        env.netypareo().addInstance(id, token, envelope, DataSetGenerator.generate(seed, index, size));
+    }
+
+    // ------------------------------------------------------------------ running
+
+    static StageRun one(StageRunner runner, String stage, boolean dryRun, boolean force) {
+        List<StageRun> runs = runner.run(stage, dryRun, force);
+        assertEquals(1, runs.size());
+        return runs.get(0);
+    }
+
+    /**
+     * Runs the stages in order, none of which may fail as a whole (the generated data has records Moodle would
+     * refuse, so RECORDS_FAILED is expected).
+     */
+    static void ok(StageRunner runner, String... stages) {
+        for (String s : stages) {
+            StageRun run = one(runner, s, false, false);
+            if (run.outcome() == StageRun.Outcome.FAILED) {
+                throw new AssertionError(run.summary());
+            }
+        }
+    }
+
+    /** The report lines printed since the last reset (or {@link #clearReport()}). */
+    List<String> reportLines() {
+        synchronized (report.list) {
+            return report.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    void clearReport() {
+        report.list.clear();
+    }
+
+    // ------------------------------------------------------------------ Moodle read-backs
+
+    /** Users other than guest and admin that are not deleted. */
+    List<MoodleUser> users() {
+        return env.moodle().users().stream().filter(u -> u.id() > 2 && !u.deleted()).toList();
+    }
+
+    Optional<MoodleUser> user(String username) {
+        return users().stream().filter(u -> u.username().equals(username)).findFirst();
+    }
+
+    MoodleUser userByIdnumber(String idnumber) {
+        List<MoodleUser> found = env.moodle().usersByIdnumber(idnumber);
+        assertEquals(1, found.size(), "users with idnumber " + idnumber + ": " + found);
+        return found.get(0);
+    }
+
+    /** Cohorts by idnumber. */
+    Map<String, MoodleCohort> cohorts() {
+        Map<String, MoodleCohort> out = new TreeMap<>();
+        for (MoodleCohort c : env.moodle().cohorts()) {
+            MoodleCohort before = out.put(c.idnumber(), c);
+            assertEquals(null, before, "two cohorts with idnumber " + c.idnumber());
+        }
+        return out;
+    }
+
+    MoodleCohort cohort(String idnumber) {
+        MoodleCohort c = cohorts().get(idnumber);
+        if (c == null) {
+            throw new AssertionError("no cohort " + idnumber + " in " + cohorts().keySet());
+        }
+        return c;
+    }
+
+    /** Usernames of a cohort's members. */
+    Set<String> members(String cohortIdnumber) {
+        MoodleCohort c = cohort(cohortIdnumber);
+        return env.moodle().members(c.id()).stream().map(id -> env.moodle().user(id).orElseThrow().username())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Idnumbers of a cohort's members. */
+    Set<String> memberIdnumbers(String cohortIdnumber) {
+        MoodleCohort c = cohort(cohortIdnumber);
+        return env.moodle().members(c.id()).stream().map(id -> env.moodle().user(id).orElseThrow().idnumber())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    long writes() {
+        return env.moodle().totalWriteCalls();
+    }
+
+    /** Write calls by function, for messages. */
+    String writesByFunction() {
+        Map<String, Long> m = new TreeMap<>(env.moodle().callsByFunction());
+        m.keySet().removeIf(f -> !(f.contains("create") || f.contains("update") || f.contains("delete")
+                || f.contains("add") || f.contains("remove")));
+        return m.toString();
+    }
+
+    // ------------------------------------------------------------------ the oracle's verdict
+
+    /** The current NetYpareo data of both instances, as the oracle sees it today. */
+    ExpectedMoodle expected() {
+        return ExpectedMoodle.of(List.of(env.netypareo().data(DemoEnvironment.FIRST),
+                env.netypareo().data(DemoEnvironment.SECOND)), java.time.LocalDate.now(), fcPastDays, statuses,
+                allowSharedEmail);
+    }
+
+    /**
+     * Moodle's users and site cohorts against the oracle. {@code gone}: idnumbers of people NetYpareo listed before
+     * and no longer lists (their accounts must be suspended).
+     */
+    void assertUsersMatch(ExpectedMoodle e, Set<String> gone) {
+        Map<String, MoodleUser> byIdnumber = new TreeMap<>();
+        Map<String, MoodleUser> byEmail = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (MoodleUser u : users()) {
+            if (byIdnumber.put(u.idnumber(), u) != null) {
+                problems.add("two accounts with idnumber " + u.idnumber());
+            }
+            if (!allowSharedEmail && u.email() != null
+                    && byEmail.put(u.email().toLowerCase(java.util.Locale.ROOT), u) != null) {
+                problems.add("two accounts with e-mail " + u.email());
+            }
+            ExpectedMoodle.Person p = e.people.get(u.idnumber());
+            if (foreign.contains(u.idnumber())) {
+                continue;
+            }
+            if (p == null) {
+                if (!gone.contains(u.idnumber())) {
+                    problems.add("account " + u.username() + " [" + u.idnumber() + "] is nobody in NetYpareo");
+                } else if (!u.suspended()) {
+                    problems.add("account " + u.username() + " of a person gone from NetYpareo is not suspended");
+                }
+                continue;
+            }
+            if (!p.active() && !u.suspended()) {
+                problems.add("inactive " + p.type() + " " + p.idnumber() + " has a working account");
+            }
+            if (!p.valid()) {
+                problems.add(p.type() + " " + p.idnumber() + " without a usable e-mail has an account");
+            }
+        }
+        for (ExpectedMoodle.Person p : e.sureActive()) {
+            MoodleUser u = byIdnumber.get(p.idnumber());
+            if (u == null) {
+                problems.add("no account for " + p);
+                continue;
+            }
+            String was = u.username() + "|" + u.firstname() + "|" + u.lastname() + "|" + u.email() + "|"
+                    + u.customfields().get("netypareo_usertype") + "|" + u.suspended() + "|" + u.auth();
+            String want = p.username() + "|" + p.firstname().trim() + "|" + p.lastname().trim() + "|" + p.email().trim()
+                    + "|" + p.type() + "|false|manual";
+            if (!was.equals(want)) {
+                problems.add(p.idnumber() + ": Moodle has " + was + ", NetYpareo says " + want);
+            }
+        }
+        for (Map.Entry<String, String> c : e.siteCohortNames.entrySet()) {
+            MoodleCohort cohort = cohorts().get(c.getKey());
+            if (cohort == null) {
+                problems.add("no site cohort " + c.getKey());
+                continue;
+            }
+            if (!cohort.name().equals(c.getValue())) {
+                problems.add("site cohort " + c.getKey() + " is named " + cohort.name() + ", not " + c.getValue());
+            }
+            Set<String> members = memberIdnumbers(c.getKey());
+            Set<String> missing = new TreeSet<>(e.siteMembers(c.getKey()));
+            missing.removeAll(members);
+            if (!missing.isEmpty()) {
+                problems.add("site cohort " + c.getKey() + " lacks " + missing);
+            }
+            for (String m : members) {
+                ExpectedMoodle.Person p = e.people.get(m);
+                if (p == null || !p.active() || !p.siteCohorts().contains(c.getKey())) {
+                    problems.add("site cohort " + c.getKey() + " holds " + m + " who does not belong there: " + p);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError(problems.size() + " differences:\n" + String.join("\n", problems));
+        }
+    }
+
+    /**
+     * Moodle's group cohorts against the oracle: every expected cohort exists with its name; its members include every
+     * listed student who must have a working account, and nobody the group does not list. {@code left}: cohorts of
+     * groups no longer synced, which must still exist.
+     */
+    void assertGroupsMatch(ExpectedMoodle e, Set<String> left) {
+        List<String> problems = new ArrayList<>();
+        Set<String> sure = new TreeSet<>();
+        e.sureActive().forEach(p -> sure.add(p.idnumber()));
+        Map<String, MoodleCohort> cohorts = cohorts();
+        for (ExpectedMoodle.GroupCohort g : e.groupCohorts.values()) {
+            MoodleCohort c = cohorts.get(g.idnumber());
+            if (c == null) {
+                problems.add("no cohort " + g.idnumber());
+                continue;
+            }
+            if (!c.name().equals(g.name())) {
+                problems.add("cohort " + g.idnumber() + " is named " + c.name() + ", not " + g.name());
+            }
+            Set<String> members = memberIdnumbers(g.idnumber());
+            Set<String> missing = new TreeSet<>(g.studentIdnumbers());
+            missing.retainAll(sure);
+            missing.removeAll(members);
+            if (!missing.isEmpty()) {
+                problems.add("cohort " + g.idnumber() + " lacks " + missing);
+            }
+            Set<String> extra = new TreeSet<>(members);
+            extra.removeAll(g.studentIdnumbers());
+            extra.removeAll(foreign);
+            if (!extra.isEmpty()) {
+                problems.add("cohort " + g.idnumber() + " holds " + extra + " whom the group does not list");
+            }
+        }
+        for (String l : left) {
+            if (!cohorts.containsKey(l)) {
+                problems.add("cohort " + l + " of a group no longer synced was deleted");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError(problems.size() + " differences:\n" + String.join("\n", problems));
+        }
+    }
+}
