@@ -46,7 +46,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
         Map<String, String> cfg = new HashMap<>();
         for (String key : List.of("url", "token", "connect-timeout-ms", "read-timeout-ms", "max-input-vars",
                 "input-vars-margin", "max-records-per-batch", "retry.max-attempts", "retry.initial-backoff-ms",
-                "retry.multiplier", "retry.max-backoff-ms", "password-policy")) {
+                "retry.multiplier", "retry.max-backoff-ms", "password-policy", "allow-shared-email")) {
             settings.optional("moodle." + key).ifPresent(v -> cfg.put(key, v));
         }
         Secrets.register(cfg.get("token"));

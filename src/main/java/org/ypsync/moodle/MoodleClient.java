@@ -533,7 +533,9 @@ public class MoodleClient {
         Slots slots = new Slots(checked(users));
         List<Integer> valid = prevalidate(slots,
                 u -> MoodleRecordRules.checkNewUser(u, settings.passwordPolicy()),
-                u -> List.of("username=" + str(u, "username"), "email=" + str(u, "email").toLowerCase(Locale.ROOT)),
+                // one batch may not hold two new users with one username, nor one e-mail unless the site allows it
+                u -> settings.allowSharedEmail() ? List.of("username=" + str(u, "username"))
+                        : List.of("username=" + str(u, "username"), "email=" + str(u, "email").toLowerCase(Locale.ROOT)),
                 Function.identity());
         Op op = new Op(CREATE_USERS, "users", this::settleCreatedUsers, this::recoverUsers);
         return runBatch(op, slots, valid);

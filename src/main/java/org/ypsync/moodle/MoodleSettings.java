@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param retryMultiplier     backoff growth factor between attempts
  * @param retryMaxBackoff     cap of a single pause
  * @param passwordPolicy      the site's password policy, used by the pre-validation of created users
+ * @param allowSharedEmail    mirror of the site's allowaccountssameemail: when false, two new users of one batch
+ *                            may not share an e-mail (Moodle would refuse the whole batch)
  */
 public record MoodleSettings(
         URI url,
@@ -35,7 +37,8 @@ public record MoodleSettings(
         Duration retryInitialBackoff,
         double retryMultiplier,
         Duration retryMaxBackoff,
-        PasswordPolicy passwordPolicy) {
+        PasswordPolicy passwordPolicy,
+        boolean allowSharedEmail) {
 
     public static final int DEFAULT_MAX_INPUT_VARS = 5000;
     public static final int DEFAULT_INPUT_VARS_MARGIN = 200;
@@ -77,7 +80,7 @@ public record MoodleSettings(
     public static MoodleSettings of(String url, String token) {
         return new MoodleSettings(URI.create(stripSlash(url)), token, Duration.ofSeconds(10), Duration.ofSeconds(120),
                 DEFAULT_MAX_INPUT_VARS, DEFAULT_INPUT_VARS_MARGIN, DEFAULT_MAX_RECORDS_PER_BATCH,
-                4, Duration.ofMillis(500), 2.0, Duration.ofSeconds(10), PasswordPolicy.MOODLE_DEFAULT);
+                4, Duration.ofMillis(500), 2.0, Duration.ofSeconds(10), PasswordPolicy.MOODLE_DEFAULT, false);
     }
 
     /**
@@ -85,7 +88,8 @@ public record MoodleSettings(
      * {@code url}, {@code token} (required), {@code connect-timeout-ms} (10000), {@code read-timeout-ms} (120000),
      * {@code max-input-vars} (5000), {@code input-vars-margin} (200), {@code max-records-per-batch} (100),
      * {@code retry.max-attempts} (4), {@code retry.initial-backoff-ms} (500), {@code retry.multiplier} (2.0),
-     * {@code retry.max-backoff-ms} (10000), {@code password-policy} (true: Moodle's default policy; false: none).
+     * {@code retry.max-backoff-ms} (10000), {@code password-policy} (true: Moodle's default policy; false: none),
+     * {@code allow-shared-email} (false, Moodle's default).
      */
     public static MoodleSettings fromConfig(Map<String, String> cfg) {
         String url = cfg.get("url");
@@ -105,7 +109,8 @@ public record MoodleSettings(
                 Double.parseDouble(cfg.getOrDefault("retry.multiplier", Double.toString(d.retryMultiplier())).trim()),
                 Duration.ofMillis(num(cfg, "retry.max-backoff-ms", d.retryMaxBackoff().toMillis())),
                 Boolean.parseBoolean(cfg.getOrDefault("password-policy", "true").trim())
-                        ? PasswordPolicy.MOODLE_DEFAULT : PasswordPolicy.NONE);
+                        ? PasswordPolicy.MOODLE_DEFAULT : PasswordPolicy.NONE,
+                Boolean.parseBoolean(cfg.getOrDefault("allow-shared-email", "false").trim()));
     }
 
     private static long num(Map<String, String> cfg, String key, long def) {
@@ -140,27 +145,32 @@ public record MoodleSettings(
 
     public MoodleSettings withTimeouts(Duration connect, Duration read) {
         return new MoodleSettings(url, token, connect, read, maxInputVars, inputVarsMargin, maxRecordsPerBatch,
-                retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, passwordPolicy);
+                retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, passwordPolicy, allowSharedEmail);
     }
 
     public MoodleSettings withInputVars(int max, int margin) {
         return new MoodleSettings(url, token, connectTimeout, readTimeout, max, margin, maxRecordsPerBatch,
-                retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, passwordPolicy);
+                retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, passwordPolicy, allowSharedEmail);
     }
 
     public MoodleSettings withMaxRecordsPerBatch(int max) {
         return new MoodleSettings(url, token, connectTimeout, readTimeout, maxInputVars, inputVarsMargin, max,
-                retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, passwordPolicy);
+                retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, passwordPolicy, allowSharedEmail);
     }
 
     public MoodleSettings withRetry(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
         return new MoodleSettings(url, token, connectTimeout, readTimeout, maxInputVars, inputVarsMargin,
-                maxRecordsPerBatch, maxAttempts, initialBackoff, multiplier, maxBackoff, passwordPolicy);
+                maxRecordsPerBatch, maxAttempts, initialBackoff, multiplier, maxBackoff, passwordPolicy, allowSharedEmail);
+    }
+
+    public MoodleSettings withAllowSharedEmail(boolean allow) {
+        return new MoodleSettings(url, token, connectTimeout, readTimeout, maxInputVars, inputVarsMargin,
+                maxRecordsPerBatch, retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, passwordPolicy, allow);
     }
 
     public MoodleSettings withPasswordPolicy(PasswordPolicy policy) {
         return new MoodleSettings(url, token, connectTimeout, readTimeout, maxInputVars, inputVarsMargin,
-                maxRecordsPerBatch, retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, policy);
+                maxRecordsPerBatch, retryMaxAttempts, retryInitialBackoff, retryMultiplier, retryMaxBackoff, policy, allowSharedEmail);
     }
 
     /** Pause before attempt {@code attempt + 1} (attempt counts from 1). */

@@ -207,6 +207,20 @@ class MoodleClientTest {
     }
 
     @Test
+    void aSharedEmailIsOnlyADuplicateWhenTheSiteForbidsIt() {
+        List<Map<String, Object>> batch = users(3);
+        batch.get(2).put("email", "USER000@example.org");
+        FakeMoodle strict = new FakeMoodle();
+        assertEquals(List.of("duplicateinbatch"), client(strict).createUsers(batch).failures().stream()
+                .map(BatchResult.Outcome::errorcode).toList());
+        FakeMoodle shared = new FakeMoodle();
+        BatchResult r = new MoodleClient(settings().withAllowSharedEmail(true), shared, pauses::add).createUsers(batch);
+        // the client sends all three: whether the site accepts the shared e-mail is Moodle's call (this fake refuses)
+        assertEquals(3, shared.requests.get(0).list("users").size());
+        assertTrue(r.failures().stream().noneMatch(f -> f.origin() == BatchResult.Origin.CLIENT), r.toString());
+    }
+
+    @Test
     void prevalidationFailuresCostNoCall() {
         FakeMoodle fake = new FakeMoodle();
         List<Map<String, Object>> batch = users(5);

@@ -11,7 +11,6 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
@@ -70,8 +69,6 @@ class SharedEmailAllowedScenarioTest {
     }
 
     @Test
-    @Disabled("MoodleClient.createUsers rejects a second record with the same e-mail in one batch (duplicateinbatch)"
-            + " even when the site allows shared e-mails, so sharers get their accounts one run at a time")
     void peopleSharingAnEmailAllGetAnAccountOnTheFirstRun() {
         ok(runner, "cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
         world.assertUsersMatch(world.expected(), Set.of());
