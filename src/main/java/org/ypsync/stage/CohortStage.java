@@ -370,7 +370,8 @@ public final class CohortStage {
             Set<UserKey> w = new HashSet<>();
             for (UserKey k : keys) {
                 UserLink l = userLinks.get(k);
-                if (l == null || !l.suspendedByUs() || current.contains(k)) {
+                // leavers (accounts ypsync suspended) leave group cohorts too, as they leave their site cohorts
+                if (l == null || !l.suspendedByUs()) {
                     w.add(k);
                 }
             }

@@ -312,6 +312,26 @@ class GroupStagesScenarioTest {
     }
 
     @Test
+    void aLeaverStillListedInItsGroupLeavesTheGroupCohortAndComesBackWhenRevived() {
+        load();
+        int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
+        data(DemoEnvironment.FIRST).deactivateStudent(s);
+        ok(runner, "cache", "users", "tutors");
+        world.moodle().resetCounters();
+        groups(StageRun.Outcome.OK);
+        assertEquals(1, world.writes(), world.writesByFunction());
+        assertFalse(world.memberIdnumbers("GRP_846000").contains(String.valueOf(s)), "the leaver left the cohort");
+        world.assertGroupsMatch(world.expected(), Set.of());
+
+        data(DemoEnvironment.FIRST).setStudentActive(s, true);
+        ok(runner, "cache", "users", "tutors");
+        world.moodle().resetCounters();
+        groups(StageRun.Outcome.OK);
+        assertEquals(1, world.writes(), world.writesByFunction());
+        assertTrue(world.memberIdnumbers("GRP_846000").contains(String.valueOf(s)), "back in the cohort");
+    }
+
+    @Test
     void aMemberRemovedByHandIsAddedBack() {
         load();
         int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);

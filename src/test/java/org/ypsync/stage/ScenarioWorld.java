@@ -343,6 +343,16 @@ final class ScenarioWorld implements AutoCloseable {
             if (!extra.isEmpty()) {
                 problems.add("cohort " + g.idnumber() + " holds " + extra + " whom the group does not list");
             }
+            Set<String> leavers = new TreeSet<>();
+            for (String m : members) {
+                ExpectedMoodle.Person p = e.people.get(m);
+                if (p != null && "student".equals(p.type()) && !p.active()) {
+                    leavers.add(m);
+                }
+            }
+            if (!leavers.isEmpty()) {
+                problems.add("cohort " + g.idnumber() + " holds leavers " + leavers);
+            }
         }
         for (String l : left) {
             if (!cohorts.containsKey(l)) {
