@@ -37,7 +37,7 @@ import org.ypsync.store.Store;
 
 /**
  * Wires ypsync's beans into Camel's registry from the configuration; the YAML routes refer to them by name.
- * Found by Camel Main's package scan, so a host application that scans org.ypsync gets the same wiring.
+ * Listed in camel.main.configuration-classes, so a host application that lists it gets the same wiring.
  */
 public class YpsyncConfiguration implements CamelConfiguration {
 
