@@ -24,6 +24,7 @@ import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
+import org.ypsync.stage.BatchExecutor;
 
 /**
  * {@code java -jar ypsync.jar bench [--size S|M|L|XL] [--moodle-latency MS] [--moodle-item-latency MS]}: both
@@ -210,8 +211,9 @@ public final class Bench {
 
     static Floor floor(CamelContext context, Options o) {
         MoodleSettings s = context.getRegistry().lookupByNameAndType("moodleClient", MoodleClient.class).settings();
-        int concurrency = context.getPropertiesComponent().resolveProperty(CONCURRENCY_KEY)
-                .map(v -> Integer.parseInt(v.trim())).orElse(1);
+        // the executor the Moodle batch routes use (routes/moodle.camel.yaml), sized by moodle.write-concurrency
+        BatchExecutor executor = context.getRegistry().lookupByNameAndType("moodleBatchExecutor", BatchExecutor.class);
+        int concurrency = executor == null ? 1 : executor.concurrency();
         return new Floor(o.latencyMs(), o.itemLatencyMs(), Math.max(1, concurrency), s.fieldBudget(),
                 s.maxRecordsPerBatch());
     }
@@ -226,6 +228,7 @@ public final class Bench {
         for (String stage : runner.available()) {
             Map<String, Long> callsBefore = moodle.callsByFunction();
             Map<String, Long> rowsBefore = rowsByFunction(moodle);
+            System.err.printf("bench: %s, %s...%n", name, stage);
             long t = System.nanoTime();
             StageRun run = runner.run(stage, false, false).get(0);
             long wall = System.nanoTime() - t;
