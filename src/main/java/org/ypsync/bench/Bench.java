@@ -167,12 +167,10 @@ public final class Bench {
         String store = "jdbc:h2:file:" + dir.resolve("ypsync").toAbsolutePath();
         DataSetSize each = o.size().perInstance();
         long genStart = System.nanoTime();
-        try (DemoEnvironment env = DemoEnvironment.start(o.seed(), each, store);
-             HeapMonitor heap = new HeapMonitor()) {
+        DemoEnvironment env = DemoEnvironment.start(o.seed(), each, store);
+        HeapMonitor heap = new HeapMonitor();
+        try {
             double genSeconds = (System.nanoTime() - genStart) / 1e9;
-            MoodleEmulator moodle = env.moodle();
-            moodle.latencyPerCall(Duration.ofNanos((long) (o.latencyMs() * 1e6)));
-            moodle.latencyPerItem(Duration.ofNanos((long) (o.itemLatencyMs() * 1e6)));
             out.printf(Locale.ROOT, "ypsync bench: size %s = 2 instances x (%,d students, %,d trainers, %,d tutors,"
                             + " %,d diploma groups, %,d FC groups, %d sites); data generated in %.1f s%n",
                     o.size(), each.students(), each.trainers(), each.tutors(), each.diplomaGroups(), each.fcGroups(),
@@ -181,32 +179,59 @@ public final class Bench {
                             + " %d processors%n", num(o.latencyMs()), num(o.itemLatencyMs()), heap.maxBytes() >> 20,
                     Runtime.getRuntime().availableProcessors());
             List<Phase> phases = new ArrayList<>();
-            int code = Launcher.onceWith(env.properties(), context -> {
-                Floor floor = floor(context, o);
-                out.printf(Locale.ROOT, "floor settings: batches of at most %d records and %,d form fields,"
-                                + " %d write call(s) in flight (%s)%n", floor.maxRecords(), floor.fieldBudget(),
-                        floor.concurrency(), CONCURRENCY_KEY);
-                StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
-                phases.add(phase("1/3 full first sync", runner, moodle, heap, floor, out));
-                phases.add(phase("2/3 unchanged re-run", runner, moodle, heap, floor, out));
-                Random random = new Random(o.seed());
-                for (String id : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
-                    EmulatedData data = env.netypareo().data(id);
-                    EmulatedData.Mutation m = data.mutate(random, CHURN);
-                    out.printf(Locale.ROOT, "churn of instance '%s': %s%n", id, m);
-                }
-                phases.add(phase("3/3 re-run after 5 % churn", runner, moodle, heap, floor, out));
-                return StageRunner.outcome(phases.stream().flatMap(p -> p.rows().stream()).map(StageRow::run)
-                        .toList()).exitCode();
-            }, out);
+            int code = runPhases(env, o, heap, phases, out);
+            // What the emulators themselves hold (both NetYpareo data sets, the Moodle site's users, cohorts and
+            // members): the heap still in use once ypsync has stopped, less what is left once they are gone too.
+            long withEmulators = liveHeap();
+            env.close();
+            env = null;
+            long withoutEmulators = liveHeap();
             if (phases.size() == 3) {
                 printCacheCost(phases.get(0), out);
+                out.printf(Locale.ROOT, "emulators' own heap at the end (not ypsync's): %d MB%n",
+                        Math.max(0, withEmulators - withoutEmulators) >> 20);
                 out.println(machineLine(o.size(), phases.get(0), phases.get(1), phases.get(2)));
             }
             return code;
         } finally {
+            if (env != null) {
+                env.close();
+            }
+            heap.close();
             deleteTree(dir);
         }
+    }
+
+    private static int runPhases(DemoEnvironment env, Options o, HeapMonitor heap, List<Phase> phases,
+                                 PrintStream out) throws Exception {
+        MoodleEmulator moodle = env.moodle();
+        moodle.latencyPerCall(Duration.ofNanos((long) (o.latencyMs() * 1e6)));
+        moodle.latencyPerItem(Duration.ofNanos((long) (o.itemLatencyMs() * 1e6)));
+        return Launcher.onceWith(env.properties(), context -> {
+            Floor floor = floor(context, o);
+            out.printf(Locale.ROOT, "floor settings: batches of at most %d records and %,d form fields,"
+                            + " %d write call(s) in flight (%s)%n", floor.maxRecords(), floor.fieldBudget(),
+                    floor.concurrency(), CONCURRENCY_KEY);
+            StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
+            phases.add(phase("1/3 full first sync", runner, moodle, heap, floor, out));
+            phases.add(phase("2/3 unchanged re-run", runner, moodle, heap, floor, out));
+            Random random = new Random(o.seed());
+            for (String id : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
+                EmulatedData data = env.netypareo().data(id);
+                EmulatedData.Mutation m = data.mutate(random, CHURN);
+                out.printf(Locale.ROOT, "churn of instance '%s': %s%n", id, m);
+            }
+            phases.add(phase("3/3 re-run after 5 % churn", runner, moodle, heap, floor, out));
+            return StageRunner.outcome(phases.stream().flatMap(p -> p.rows().stream()).map(StageRow::run)
+                    .toList()).exitCode();
+        }, out);
+    }
+
+    private static long liveHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     static Floor floor(CamelContext context, Options o) {
