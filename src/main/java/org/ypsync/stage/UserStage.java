@@ -73,6 +73,7 @@ public final class UserStage {
         private final MoodleWrites writes = new MoodleWrites();
         private List<DesiredUser> desired = List.of();
         private UserPlan plan;
+        private String summary;
         private Map<UserKey, UserLink> known = Map.of();
         private List<Map<String, Object>> creates = List.of();
         private List<Map<String, Object>> updates = List.of();
@@ -170,6 +171,7 @@ public final class UserStage {
                     plan.managedPopulation(), plan.suspensionGuard());
         }
         run.plan = plan;
+        run.summary = SyncLog.summary(label(kinds), plan);
         stageRun.addRead(run.desired.size());
         stageRun.addUnchanged(plan.unchanged());
         for (UserPlan.Rejection r : plan.rejections()) {
@@ -390,6 +392,14 @@ public final class UserStage {
         run.memberRemoves = run.writes.addAll(plan.removalsToExecute(force), m -> Map.of("cohortid",
                         siteCohorts.get(m.cohortIdnumber()).moodleId(), "userid", m.moodleUserId()),
                 (m, outcome) -> member(exchange, run, m, false, outcome));
+        // The user writes are done: what is left to send are the members. Letting go of the population's desired
+        // state, links and user plan (the summary line is already made) keeps the largest split of the stage
+        // from holding them all.
+        run.desired = List.of();
+        run.known = Map.of();
+        run.creates = List.of();
+        run.updates = List.of();
+        run.plan = null;
     }
 
     private void member(Exchange exchange, UserRun run, MembershipPlan.Member m, boolean add, BatchResult.Outcome outcome) {
@@ -416,8 +426,8 @@ public final class UserStage {
             stageRun.fail("Moodle refused the run: " + run.writes.stoppedReason());
         }
         run.output.print(settings.instances());
-        if (run.plan != null) {
-            LoggerFactory.getLogger("ypsync.report").info("{}", SyncLog.summary(label(run.kinds), run.plan));
+        if (run.summary != null) {
+            LoggerFactory.getLogger("ypsync.report").info("{}", run.summary);
         }
     }
 }
