@@ -102,7 +102,7 @@ public final class Bench {
 
     /** One phase: its stages, wall time and heap. */
     record Phase(String name, List<StageRow> rows, long wallNanos, long peakUsedBytes, long peakLiveBytes,
-                 double floorMs) {
+                 long liveAtEndBytes, double floorMs) {
         double seconds() {
             return wallNanos / 1e9;
         }
@@ -179,7 +179,10 @@ public final class Bench {
                             + " %d processors%n", num(o.latencyMs()), num(o.itemLatencyMs()), heap.maxBytes() >> 20,
                     Runtime.getRuntime().availableProcessors());
             List<Phase> phases = new ArrayList<>();
-            int code = runPhases(env, o, heap, phases, out);
+            java.util.concurrent.atomic.AtomicReference<DemoEnvironment> envRef = new java.util.concurrent.atomic
+                    .AtomicReference<>(env);
+            int code = runPhases(envRef, o, heap, phases, out);
+            envRef.set(null); // Camel Main's shutdown hook keeps the run's lambda, and so the emulators, reachable
             // What the emulators themselves hold (both NetYpareo data sets, the Moodle site's users, cohorts and
             // members): the heap still in use once ypsync has stopped, less what is left once they are gone too.
             long withEmulators = liveHeap();
@@ -202,12 +205,14 @@ public final class Bench {
         }
     }
 
-    private static int runPhases(DemoEnvironment env, Options o, HeapMonitor heap, List<Phase> phases,
-                                 PrintStream out) throws Exception {
-        MoodleEmulator moodle = env.moodle();
-        moodle.latencyPerCall(Duration.ofNanos((long) (o.latencyMs() * 1e6)));
-        moodle.latencyPerItem(Duration.ofNanos((long) (o.itemLatencyMs() * 1e6)));
-        return Launcher.onceWith(env.properties(), context -> {
+    private static int runPhases(java.util.concurrent.atomic.AtomicReference<DemoEnvironment> envRef, Options o,
+                                 HeapMonitor heap, List<Phase> phases, PrintStream out) throws Exception {
+        MoodleEmulator emulator = envRef.get().moodle();
+        emulator.latencyPerCall(Duration.ofNanos((long) (o.latencyMs() * 1e6)));
+        emulator.latencyPerItem(Duration.ofNanos((long) (o.itemLatencyMs() * 1e6)));
+        return Launcher.onceWith(envRef.get().properties(), context -> {
+            DemoEnvironment env = envRef.get();
+            MoodleEmulator moodle = env.moodle();
             Floor floor = floor(context, o);
             out.printf(Locale.ROOT, "floor settings: batches of at most %d records and %,d form fields,"
                             + " %d write call(s) in flight (%s)%n", floor.maxRecords(), floor.fieldBudget(),
@@ -269,7 +274,9 @@ public final class Bench {
         }
         long wall = System.nanoTime() - start;
         double floorMs = floor.millis(rows.stream().flatMap(r -> r.steps().stream()).toList());
-        Phase p = new Phase(name, rows, wall, heap.peakUsedBytes(), heap.peakLiveBytes(), floorMs);
+        long peakUsed = heap.peakUsedBytes();
+        long peakAfterGc = heap.peakLiveBytes();
+        Phase p = new Phase(name, rows, wall, peakUsed, peakAfterGc, liveHeap(), floorMs);
         print(p, floor, out);
         return p;
     }
@@ -336,8 +343,9 @@ public final class Bench {
                         + " (user calls only: %s); %s calls per 1,000 users created: %s%n", users, p.usersCreated(),
                 p.writeCalls(), perThousand(p.writeCalls(), users), perThousand(userCalls, users),
                 MoodleClient.CREATE_USERS, perThousand(p.calls(MoodleClient.CREATE_USERS), p.usersCreated()));
-        out.printf(Locale.ROOT, "  peak heap: %d MB in use (sampled, garbage included), %d MB live after GC%n",
-                p.peakUsedBytes() >> 20, p.peakLiveBytes() >> 20);
+        out.printf(Locale.ROOT, "  peak heap: %d MB in use (sampled, garbage included), %d MB at most after a"
+                        + " collection; %d MB live at the end of the phase (after a full GC)%n",
+                p.peakUsedBytes() >> 20, p.peakLiveBytes() >> 20, p.liveAtEndBytes() >> 20);
     }
 
     static void printCacheCost(Phase full, PrintStream out) {
