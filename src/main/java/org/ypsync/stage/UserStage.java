@@ -234,16 +234,30 @@ public final class UserStage {
         // In idnumber mode the match key is "type|idnumber": Moodle is asked for the idnumber.
         List<String> values = matchKeys.stream().map(k -> s.match() == MatchMode.USERNAME ? k : k.substring(k.indexOf('|') + 1))
                 .distinct().toList();
-        return moodle.getUsersByField(field, values).stream().map(j -> account(j, s)).toList();
+        List<MoodleAccount> out = new ArrayList<>();
+        usersByField(field, values, j -> out.add(account(j, s)));
+        return out;
+    }
+
+    /**
+     * Reads users by field one call's worth of values at a time (the client's own cut), so that only one answer's
+     * JSON is held at once, never the whole population's (about 1.5 KB per user as a JSON tree).
+     */
+    private void usersByField(String field, List<String> values, java.util.function.Consumer<JsonNode> each) {
+        int perCall = Math.max(1, moodle.settings().fieldBudget() - org.ypsync.moodle.FormEncoder.FIXED_FIELDS - 1);
+        for (int from = 0; from < values.size(); from += perCall) {
+            moodle.getUsersByField(field, values.subList(from, Math.min(values.size(), from + perCall)))
+                    .forEach(each);
+        }
     }
 
     private Map<Long, MoodleAccount> accountsById(UserSyncSettings s, Map<UserKey, UserLink> known) {
         List<String> ids = known.values().stream().map(l -> String.valueOf(l.moodleId())).distinct().toList();
         Map<Long, MoodleAccount> out = new HashMap<>();
-        for (JsonNode j : moodle.getUsersByField("id", ids)) {
+        usersByField("id", ids, j -> {
             MoodleAccount a = account(j, s);
             out.put(a.id(), a);
-        }
+        });
         return out;
     }
 
