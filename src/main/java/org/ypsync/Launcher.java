@@ -89,6 +89,9 @@ public final class Launcher {
             case "demo" -> {
                 return org.ypsync.demo.Demo.run(out);
             }
+            case "bench" -> {
+                return org.ypsync.bench.Bench.run(List.of(args).subList(1, args.length), out);
+            }
             default -> {
                 out.println(USAGE);
                 return args[0].equals("help") || args[0].equals("--help") ? 0 : 2;

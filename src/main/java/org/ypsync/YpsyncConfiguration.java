@@ -3,7 +3,6 @@ package org.ypsync;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.ypsync.ops.StageRuns;
 import org.ypsync.ops.YpsyncHealthChecks;
 import org.ypsync.ops.YpsyncManagement;
 import org.ypsync.ops.YpsyncMetrics;
+import org.ypsync.stage.BatchExecutor;
 import org.ypsync.stage.CacheBatchStrategy;
 import org.ypsync.stage.CacheStage;
 import org.ypsync.stage.CohortStage;
@@ -97,9 +97,15 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("stageRuns", stageRuns);
         registry.bind("cacheBatchStrategy", new CacheBatchStrategy());
-        // Camel's aggregator hands completed batches to a thread of its own unless told otherwise; the stages need
-        // each batch written before the step after the split runs, so batches run in the caller's thread.
-        registry.bind("callerRunsExecutor", new SynchronousExecutorService());
+        // Camel's aggregator hands completed batches to a thread of its own unless told otherwise; the cache stage
+        // needs each batch written before the split goes on, so the caller waits for it (on another thread: see
+        // BatchExecutor for why not in the caller's own thread).
+        registry.bind("callerRunsExecutor", new BatchExecutor("ypsync-cache-batch", 1, true));
+        // Moodle batches: at most moodle.write-concurrency calls in flight; each split waits for all of its batches
+        // before the stage's next step (routes/moodle.camel.yaml).
+        registry.bind("moodleBatchExecutor", new BatchExecutor("ypsync-moodle-batch",
+                settings.optional("moodle.write-concurrency").map(v -> Integer.parseInt(v.trim()))
+                        .orElse(BatchExecutor.DEFAULT_MOODLE_CONCURRENCY), false));
         // the cache stage's batches of streamed records count towards its progress lines
         context.getCamelContextExtension().addInterceptStrategy(new org.ypsync.ops.BatchProgress("cacheStage", "stage"));
         registry.bind("cacheStage", new CacheStage(settings, netypareo, store.cache(), store.cacheStatus(), deadLetters));

@@ -1,6 +1,5 @@
 package org.ypsync.stage;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -26,14 +25,25 @@ public final class MoodleWrites {
         return record;
     }
 
-    /** Registers a list of records built by {@code toRecord}, each with its handler. */
+    /**
+     * The records of {@code items}, built by {@code toRecord} and registered with their handler only when the list
+     * is read (the stage's split reads each once, as it sends it): a run never holds the records of a whole
+     * population at once, only those on their way to Moodle.
+     */
     public <T> List<Map<String, Object>> addAll(List<T> items, java.util.function.Function<T, Map<String, Object>> toRecord,
                                                 java.util.function.BiConsumer<T, BatchResult.Outcome> handler) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (T item : items) {
-            out.add(add(new LinkedHashMap<>(toRecord.apply(item)), o -> handler.accept(item, o)));
-        }
-        return out;
+        return new java.util.AbstractList<>() {
+            @Override
+            public Map<String, Object> get(int index) {
+                T item = items.get(index);
+                return MoodleWrites.this.add(new LinkedHashMap<>(toRecord.apply(item)), o -> handler.accept(item, o));
+            }
+
+            @Override
+            public int size() {
+                return items.size();
+            }
+        };
     }
 
     /** Hands each outcome of a batch to its record's handler. */

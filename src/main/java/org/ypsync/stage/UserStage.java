@@ -73,6 +73,7 @@ public final class UserStage {
         private final MoodleWrites writes = new MoodleWrites();
         private List<DesiredUser> desired = List.of();
         private UserPlan plan;
+        private String summary;
         private Map<UserKey, UserLink> known = Map.of();
         private List<Map<String, Object>> creates = List.of();
         private List<Map<String, Object>> updates = List.of();
@@ -179,6 +180,7 @@ public final class UserStage {
                     plan.managedPopulation(), plan.suspensionGuard());
         }
         run.plan = plan;
+        run.summary = SyncLog.summary(label(kinds), plan);
         stageRun.addRead(run.desired.size());
         stageRun.addUnchanged(plan.unchanged());
         for (UserPlan.Rejection r : plan.rejections()) {
@@ -241,7 +243,21 @@ public final class UserStage {
         // In idnumber mode the match key is "type|idnumber": Moodle is asked for the idnumber.
         List<String> values = matchKeys.stream().map(k -> s.match() == MatchMode.USERNAME ? k : k.substring(k.indexOf('|') + 1))
                 .distinct().toList();
-        return moodle.getUsersByField(field, values).stream().map(j -> account(j, s)).toList();
+        List<MoodleAccount> out = new ArrayList<>();
+        usersByField(field, values, j -> out.add(account(j, s)));
+        return out;
+    }
+
+    /**
+     * Reads users by field one call's worth of values at a time (the client's own cut), so that only one answer's
+     * JSON is held at once, never the whole population's (about 1.5 KB per user as a JSON tree).
+     */
+    private void usersByField(String field, List<String> values, java.util.function.Consumer<JsonNode> each) {
+        int perCall = Math.max(1, moodle.settings().fieldBudget() - org.ypsync.moodle.FormEncoder.FIXED_FIELDS - 1);
+        for (int from = 0; from < values.size(); from += perCall) {
+            moodle.getUsersByField(field, values.subList(from, Math.min(values.size(), from + perCall)))
+                    .forEach(each);
+        }
     }
 
     /**
@@ -330,10 +346,10 @@ public final class UserStage {
     private Map<Long, MoodleAccount> accountsById(UserSyncSettings s, Map<UserKey, UserLink> known) {
         List<String> ids = known.values().stream().map(l -> String.valueOf(l.moodleId())).distinct().toList();
         Map<Long, MoodleAccount> out = new HashMap<>();
-        for (JsonNode j : moodle.getUsersByField("id", ids)) {
+        usersByField("id", ids, j -> {
             MoodleAccount a = account(j, s);
             out.put(a.id(), a);
-        }
+        });
         return out;
     }
 
@@ -538,6 +554,14 @@ public final class UserStage {
         run.memberRemoves = run.writes.addAll(plan.removalsToExecute(force), m -> Map.of("cohortid",
                         siteCohorts.get(m.cohortIdnumber()).moodleId(), "userid", m.moodleUserId()),
                 (m, outcome) -> member(exchange, run, m, false, outcome));
+        // The user writes are done: what is left to send are the members. Letting go of the population's desired
+        // state, links and user plan (the summary line is already made) keeps the largest split of the stage
+        // from holding them all.
+        run.desired = List.of();
+        run.known = Map.of();
+        run.creates = List.of();
+        run.updates = List.of();
+        run.plan = null;
     }
 
     private void member(Exchange exchange, UserRun run, MembershipPlan.Member m, boolean add, BatchResult.Outcome outcome) {
@@ -564,8 +588,8 @@ public final class UserStage {
             stageRun.fail("Moodle refused the run: " + run.writes.stoppedReason());
         }
         run.output.print(settings.instances());
-        if (run.plan != null) {
-            LoggerFactory.getLogger("ypsync.report").info("{}", SyncLog.summary(label(run.kinds), run.plan));
+        if (run.summary != null) {
+            LoggerFactory.getLogger("ypsync.report").info("{}", run.summary);
         }
     }
 }

@@ -1,0 +1,393 @@
+package org.ypsync.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.slf4j.LoggerFactory;
+import org.ypsync.Launcher;
+import org.ypsync.demo.DemoEnvironment;
+import org.ypsync.moodle.MoodleClient;
+import org.ypsync.moodle.MoodleSettings;
+import org.ypsync.moodle.emulator.MoodleEmulator;
+import org.ypsync.netypareo.emulator.DataSetSize;
+import org.ypsync.netypareo.emulator.EmulatedData;
+import org.ypsync.ops.StageRun;
+import org.ypsync.ops.StageRunner;
+import org.ypsync.stage.BatchExecutor;
+
+/**
+ * {@code java -jar ypsync.jar bench [--size S|M|L|XL] [--moodle-latency MS] [--moodle-item-latency MS]}: both
+ * emulators on loopback with a generated data set, an H2 store in a temporary folder, and in one process: a full
+ * first sync of every stage, an unchanged re-run, and a re-run after a 5 % churn of the students of each instance.
+ * Prints a table per phase and, last, one machine-readable line. See README, "Benchmark".
+ */
+public final class Bench {
+    static final String USAGE = "usage: java -jar ypsync.jar bench [--size S|M|L|XL] [--moodle-latency MS]"
+            + " [--moodle-item-latency MS] [--seed N] [--log]";
+    static final long SEED = 20261125L;
+    static final double CHURN = 0.05;
+    /** The key that sets how many Moodle write calls ypsync keeps in flight at once. */
+    static final String CONCURRENCY_KEY = "moodle.write-concurrency";
+
+    /** Write functions and the kinds of rows the emulator counts for them. */
+    static final List<String> WRITE_FUNCTIONS = List.of(MoodleClient.CREATE_USERS, MoodleClient.UPDATE_USERS,
+            MoodleClient.CREATE_COHORTS, MoodleClient.UPDATE_COHORTS, MoodleClient.ADD_COHORT_MEMBERS,
+            MoodleClient.DELETE_COHORT_MEMBERS);
+    static final List<String> ROW_KINDS = List.of("created", "updated", "deleted", "added", "removed");
+
+    private Bench() {
+    }
+
+    /** The command line options. */
+    record Options(BenchSize size, double latencyMs, double itemLatencyMs, long seed, boolean log) {
+        static Options parse(List<String> args) {
+            BenchSize size = BenchSize.S;
+            double latency = 20;
+            double item = 2;
+            long seed = SEED;
+            boolean log = false;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                switch (a) {
+                    case "--size" -> size = BenchSize.parse(value(args, ++i, a));
+                    case "--moodle-latency" -> latency = nonNegative(value(args, ++i, a), a);
+                    case "--moodle-item-latency" -> item = nonNegative(value(args, ++i, a), a);
+                    case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+                    case "--log" -> log = true;
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            return new Options(size, latency, item, seed, log);
+        }
+
+        private static String value(List<String> args, int i, String option) {
+            if (i >= args.size()) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args.get(i);
+        }
+
+        private static double nonNegative(String v, String option) {
+            double d = Double.parseDouble(v);
+            if (d < 0 || Double.isNaN(d)) {
+                throw new IllegalArgumentException(option + " must be >= 0");
+            }
+            return d;
+        }
+    }
+
+    /** One stage of one phase. */
+    record StageRow(String stage, StageRun run, long wallNanos, Map<String, Long> calls, Map<String, Long> rows,
+                    List<Floor.Step> steps) {
+        long writeCalls() {
+            return calls.entrySet().stream().filter(e -> WRITE_FUNCTIONS.contains(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+
+        double seconds() {
+            return wallNanos / 1e9;
+        }
+    }
+
+    /** One phase: its stages, wall time and heap. */
+    record Phase(String name, List<StageRow> rows, long wallNanos, long peakUsedBytes, long peakLiveBytes,
+                 long liveAtEndBytes, double floorMs) {
+        double seconds() {
+            return wallNanos / 1e9;
+        }
+
+        double floorSeconds() {
+            return floorMs / 1000;
+        }
+
+        long writeCalls() {
+            return rows.stream().mapToLong(StageRow::writeCalls).sum();
+        }
+
+        long calls(String function) {
+            return rows.stream().mapToLong(r -> r.calls().getOrDefault(function, 0L)).sum();
+        }
+
+        long rows(String function) {
+            return rows.stream().mapToLong(r -> r.rows().getOrDefault(function, 0L)).sum();
+        }
+
+        long records() {
+            return rows.stream().mapToLong(r -> r.run().counts().read()).sum();
+        }
+
+        /** Users created, updated or suspended by the user stages. */
+        long usersWritten() {
+            return userRows().mapToLong(r -> r.run().counts().created() + r.run().counts().updated()
+                    + r.run().counts().suspended()).sum();
+        }
+
+        long usersCreated() {
+            return userRows().mapToLong(r -> r.run().counts().created()).sum();
+        }
+
+        private Stream<StageRow> userRows() {
+            return rows.stream().filter(r -> r.stage().equals("users") || r.stage().equals("tutors"));
+        }
+
+        StageRun.Outcome outcome() {
+            return StageRunner.outcome(rows.stream().map(StageRow::run).toList());
+        }
+    }
+
+    public static int run(List<String> args, PrintStream out) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            out.println("bench: " + e.getMessage());
+            out.println(USAGE);
+            return 2;
+        }
+        if (!o.log()) {
+            // the operator's report (one line per user written) would bury the tables
+            // and so would the dead letters of the generated data's deliberate quirks (shared e-mails, ...)
+            for (String logger : List.of("ypsync.report", "org.ypsync")) {
+                ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(logger))
+                        .setLevel(ch.qos.logback.classic.Level.ERROR);
+            }
+        }
+        Path dir = Files.createTempDirectory("ypsync-bench");
+        String store = "jdbc:h2:file:" + dir.resolve("ypsync").toAbsolutePath();
+        DataSetSize each = o.size().perInstance();
+        long genStart = System.nanoTime();
+        DemoEnvironment env = DemoEnvironment.start(o.seed(), each, store);
+        HeapMonitor heap = new HeapMonitor();
+        try {
+            double genSeconds = (System.nanoTime() - genStart) / 1e9;
+            out.printf(Locale.ROOT, "ypsync bench: size %s = 2 instances x (%,d students, %,d trainers, %,d tutors,"
+                            + " %,d diploma groups, %,d FC groups, %d sites); data generated in %.1f s%n",
+                    o.size(), each.students(), each.trainers(), each.tutors(), each.diplomaGroups(), each.fcGroups(),
+                    each.sites(), genSeconds);
+            out.printf(Locale.ROOT, "Moodle emulator latency: %s ms per call + %s ms per row written; heap max %d MB;"
+                            + " %d processors%n", num(o.latencyMs()), num(o.itemLatencyMs()), heap.maxBytes() >> 20,
+                    Runtime.getRuntime().availableProcessors());
+            List<Phase> phases = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<DemoEnvironment> envRef = new java.util.concurrent.atomic
+                    .AtomicReference<>(env);
+            int code = runPhases(envRef, o, heap, phases, out);
+            envRef.set(null); // Camel Main's shutdown hook keeps the run's lambda, and so the emulators, reachable
+            // What the emulators themselves hold (both NetYpareo data sets, the Moodle site's users, cohorts and
+            // members): the heap still in use once ypsync has stopped, less what is left once they are gone too.
+            long withEmulators = liveHeap();
+            env.close();
+            env = null;
+            long withoutEmulators = liveHeap();
+            if (phases.size() == 3) {
+                printCacheCost(phases.get(0), out);
+                out.printf(Locale.ROOT, "emulators' own heap at the end (not ypsync's): %d MB%n",
+                        Math.max(0, withEmulators - withoutEmulators) >> 20);
+                out.println(machineLine(o.size(), phases.get(0), phases.get(1), phases.get(2)));
+            }
+            return code;
+        } finally {
+            if (env != null) {
+                env.close();
+            }
+            heap.close();
+            deleteTree(dir);
+        }
+    }
+
+    private static int runPhases(java.util.concurrent.atomic.AtomicReference<DemoEnvironment> envRef, Options o,
+                                 HeapMonitor heap, List<Phase> phases, PrintStream out) throws Exception {
+        MoodleEmulator emulator = envRef.get().moodle();
+        emulator.latencyPerCall(Duration.ofNanos((long) (o.latencyMs() * 1e6)));
+        emulator.latencyPerItem(Duration.ofNanos((long) (o.itemLatencyMs() * 1e6)));
+        return Launcher.onceWith(envRef.get().properties(), context -> {
+            DemoEnvironment env = envRef.get();
+            MoodleEmulator moodle = env.moodle();
+            Floor floor = floor(context, o);
+            out.printf(Locale.ROOT, "floor settings: batches of at most %d records and %,d form fields,"
+                            + " %d write call(s) in flight (%s)%n", floor.maxRecords(), floor.fieldBudget(),
+                    floor.concurrency(), CONCURRENCY_KEY);
+            StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
+            phases.add(phase("1/3 full first sync", runner, moodle, heap, floor, out));
+            phases.add(phase("2/3 unchanged re-run", runner, moodle, heap, floor, out));
+            Random random = new Random(o.seed());
+            for (String id : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
+                EmulatedData data = env.netypareo().data(id);
+                EmulatedData.Mutation m = data.mutate(random, CHURN);
+                out.printf(Locale.ROOT, "churn of instance '%s': %s%n", id, m);
+            }
+            phases.add(phase("3/3 re-run after 5 % churn", runner, moodle, heap, floor, out));
+            return StageRunner.outcome(phases.stream().flatMap(p -> p.rows().stream()).map(StageRow::run)
+                    .toList()).exitCode();
+        }, out);
+    }
+
+    private static long liveHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static Floor floor(CamelContext context, Options o) {
+        MoodleSettings s = context.getRegistry().lookupByNameAndType("moodleClient", MoodleClient.class).settings();
+        // the executor the Moodle batch routes use (routes/moodle.camel.yaml), sized by moodle.write-concurrency
+        BatchExecutor executor = context.getRegistry().lookupByNameAndType("moodleBatchExecutor", BatchExecutor.class);
+        int concurrency = executor == null ? 1 : executor.concurrency();
+        return new Floor(o.latencyMs(), o.itemLatencyMs(), Math.max(1, concurrency), s.fieldBudget(),
+                s.maxRecordsPerBatch());
+    }
+
+    static Phase phase(String name, StageRunner runner, MoodleEmulator moodle, HeapMonitor heap, Floor floor,
+                       PrintStream out) {
+        moodle.resetCounters();
+        System.gc();
+        heap.reset();
+        List<StageRow> rows = new ArrayList<>();
+        long start = System.nanoTime();
+        for (String stage : runner.available()) {
+            Map<String, Long> callsBefore = moodle.callsByFunction();
+            Map<String, Long> rowsBefore = rowsByFunction(moodle);
+            System.err.printf("bench: %s, %s...%n", name, stage);
+            long t = System.nanoTime();
+            StageRun run = runner.run(stage, false, false).get(0);
+            long wall = System.nanoTime() - t;
+            Map<String, Long> calls = diff(moodle.callsByFunction(), callsBefore);
+            Map<String, Long> rowsWritten = diff(rowsByFunction(moodle), rowsBefore);
+            List<Floor.Step> steps = new ArrayList<>();
+            calls.forEach((fn, n) -> {
+                boolean write = WRITE_FUNCTIONS.contains(fn);
+                steps.add(new Floor.Step(stage, fn, write, write ? rowsWritten.getOrDefault(fn, 0L) : 0,
+                        write ? 0 : n));
+            });
+            rows.add(new StageRow(stage, run, wall, calls, rowsWritten, steps));
+        }
+        long wall = System.nanoTime() - start;
+        double floorMs = floor.millis(rows.stream().flatMap(r -> r.steps().stream()).toList());
+        long peakUsed = heap.peakUsedBytes();
+        long peakAfterGc = heap.peakLiveBytes();
+        Phase p = new Phase(name, rows, wall, peakUsed, peakAfterGc, liveHeap(), floorMs);
+        print(p, floor, out);
+        return p;
+    }
+
+    static Map<String, Long> rowsByFunction(MoodleEmulator moodle) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String fn : WRITE_FUNCTIONS) {
+            long n = 0;
+            for (String kind : ROW_KINDS) {
+                n += moodle.itemsWritten(fn, kind);
+            }
+            m.put(fn, n);
+        }
+        return m;
+    }
+
+    static Map<String, Long> diff(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> d = new LinkedHashMap<>();
+        after.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n != 0) {
+                d.put(k, n);
+            }
+        });
+        return d;
+    }
+
+    static void print(Phase p, Floor floor, PrintStream out) {
+        out.println();
+        out.println("=== Phase " + p.name() + ": " + p.outcome());
+        out.printf(Locale.ROOT, "%-13s %8s %9s %9s %8s %8s %6s %6s %7s %7s %8s %6s%n", "stage", "wall s", "records",
+                "rec/s", "created", "updated", "susp.", "failed", "calls", "writes", "floor s", "ratio");
+        for (StageRow r : p.rows()) {
+            var c = r.run().counts();
+            double f = floor.millis(r.steps()) / 1000;
+            out.printf(Locale.ROOT, "%-13s %8.2f %,9d %,9.0f %,8d %,8d %,6d %,6d %,7d %,7d %8.2f %6s%n", r.stage(),
+                    r.seconds(), c.read(), c.read() / Math.max(1e-9, r.seconds()), c.created(), c.updated(),
+                    c.suspended(), c.failed(), r.calls().values().stream().mapToLong(Long::longValue).sum(),
+                    r.writeCalls(), f, ratio(r.seconds(), f));
+            for (String problem : r.run().problems()) {
+                out.println("    ! " + problem);
+            }
+        }
+        double moodleStages = p.rows().stream().filter(r -> !r.stage().equals("cache"))
+                .mapToDouble(StageRow::seconds).sum();
+        out.printf(Locale.ROOT, "%-13s %8.2f %,9d %,9.0f %47s %8.2f %6s%n", "total", p.seconds(), p.records(),
+                p.records() / Math.max(1e-9, p.seconds()), "", p.floorSeconds(), ratio(p.seconds(), p.floorSeconds()));
+        out.printf(Locale.ROOT, "%-13s %8.2f %9s %9s %47s %8.2f %6s%n", "Moodle stages", moodleStages, "", "", "",
+                p.floorSeconds(), ratio(moodleStages, p.floorSeconds()));
+        out.println();
+        out.printf(Locale.ROOT, "  %-36s %7s %9s %8s %8s%n", "Moodle function", "calls", "rows", "fewest", "floor s");
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        p.rows().forEach(r -> r.calls().forEach((fn, n) -> calls.merge(fn, n, Long::sum)));
+        calls.forEach((fn, n) -> {
+            List<Floor.Step> steps = p.rows().stream().flatMap(r -> r.steps().stream())
+                    .filter(s -> s.function().equals(fn)).toList();
+            long fewest = steps.stream().mapToLong(floor::calls).sum();
+            out.printf(Locale.ROOT, "  %-36s %,7d %,9d %,8d %8.2f%n", fn, n, p.rows(fn), fewest,
+                    floor.millis(steps) / 1000);
+        });
+        long users = p.usersWritten();
+        long userCalls = p.calls(MoodleClient.CREATE_USERS) + p.calls(MoodleClient.UPDATE_USERS);
+        out.printf(Locale.ROOT, "  users written %,d (created %,d); write calls %,d; per 1,000 users written: %s"
+                        + " (user calls only: %s); %s calls per 1,000 users created: %s%n", users, p.usersCreated(),
+                p.writeCalls(), perThousand(p.writeCalls(), users), perThousand(userCalls, users),
+                MoodleClient.CREATE_USERS, perThousand(p.calls(MoodleClient.CREATE_USERS), p.usersCreated()));
+        out.printf(Locale.ROOT, "  peak heap: %d MB in use (sampled, garbage included), %d MB at most after a"
+                        + " collection; %d MB live at the end of the phase (after a full GC)%n",
+                p.peakUsedBytes() >> 20, p.peakLiveBytes() >> 20, p.liveAtEndBytes() >> 20);
+    }
+
+    static void printCacheCost(Phase full, PrintStream out) {
+        full.rows().stream().filter(r -> r.stage().equals("cache")).findFirst().ifPresent(r -> out.printf(
+                Locale.ROOT, "%ncache stage: %,d records in %.2f s = %.1f us per record%n", r.run().counts().read(),
+                r.seconds(), r.wallNanos() / 1e3 / Math.max(1, r.run().counts().read())));
+    }
+
+    static String perThousand(long calls, long users) {
+        return users == 0 ? "-" : String.format(Locale.ROOT, "%.1f", calls * 1000.0 / users);
+    }
+
+    static String ratio(double wall, double floor) {
+        return floor <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", wall / floor);
+    }
+
+    private static String num(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The last line of the output, for scripts. */
+    static String machineLine(BenchSize size, Phase full, Phase rerun, Phase mutate) {
+        long peak = Math.max(full.peakUsedBytes(), Math.max(rerun.peakUsedBytes(), mutate.peakUsedBytes()));
+        return machineLine(size, full.seconds(), full.floorSeconds(), rerun.writeCalls(), rerun.seconds(),
+                mutate.seconds(), peak >> 20);
+    }
+
+    static String machineLine(BenchSize size, double fullS, double floorS, long rerunWrites, double rerunS,
+                              double mutateS, long peakHeapMb) {
+        return String.format(Locale.ROOT, "bench: size=%s full_s=%.2f floor_s=%.2f ratio=%s rerun_writes=%d"
+                        + " rerun_s=%.2f mutate_s=%.2f peak_heap_mb=%d", size, fullS, floorS, ratio(fullS, floorS),
+                rerunWrites, rerunS, mutateS, peakHeapMb);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.ypsync.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.BeanInject;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ypsync.Launcher;
+import org.ypsync.demo.DemoEnvironment;
+import org.ypsync.netypareo.emulator.DataSetSize;
+import org.ypsync.ops.StageRun;
+import org.ypsync.ops.StageRunner;
+
+/**
+ * Every stage over splits much longer than a batch (batches of 10, a few hundred records each), with three Moodle
+ * batches in flight at once, run in a thread with a 256 KB stack: every split goes through, and every batch of a
+ * split is written before the stage's next step (the site cohort members need the ids of the users just created),
+ * so that a second run finds nothing to write. With the cache batches written in the caller's own thread, the
+ * cache stage went one stack level deeper per group-member fetch (see BatchExecutor) and overflowed here.
+ */
+@CamelMainTest(mainClass = Launcher.class, useJmx = true, properties = {
+        "ypsync.schedule.enabled=false",
+        "ypsync.cache.batch-size=10",
+        "moodle.max-records-per-batch=10",
+        "moodle.write-concurrency=3"})
+class LongSplitRouteTest {
+    private static DemoEnvironment env;
+    private static final List<String> SET = new ArrayList<>();
+
+    @BeanInject("stageRunner")
+    StageRunner runner;
+
+    @BeforeAll
+    static void world() {
+        // 130 groups per instance: the cache reads the members of each group, one fetch (and one split) per group
+        env = DemoEnvironment.start(11L, new DataSetSize(3, 300, 20, 60, 100, 30),
+                "jdbc:h2:mem:long-split-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        env.properties().forEach((k, v) -> {
+            System.setProperty(k, v);
+            SET.add(k);
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        SET.forEach(System::clearProperty);
+        env.close();
+    }
+
+    private List<StageRun> runAllInSmallStack() throws InterruptedException {
+        AtomicReference<List<StageRun>> runs = new AtomicReference<>();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                runs.set(runner.run("all", false, false));
+            } catch (Throwable e) {
+                error.set(e);
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join();
+        assertNull(error.get(), () -> "the run failed: " + error.get());
+        return runs.get();
+    }
+
+    @Test
+    void longSplitsGoThroughAndEveryBatchIsWrittenBeforeTheNextStep() throws Exception {
+        List<StageRun> first = runAllInSmallStack();
+        for (StageRun r : first) {
+            assertNotEquals(StageRun.Outcome.FAILED, r.outcome(), r.summary());
+        }
+        StageRun cache = first.get(0);
+        assertTrue(cache.counts().read() > 1000, cache.summary());
+        StageRun users = first.stream().filter(r -> r.stage().equals("users")).findFirst().orElseThrow();
+        assertTrue(users.counts().created() > 300, users.summary());
+        assertTrue(env.moodle().calls("core_user_create_users") >= users.counts().created() / 10);
+
+        env.moodle().resetCounters();
+        List<StageRun> second = runAllInSmallStack();
+        second.forEach(r -> assertNotEquals(StageRun.Outcome.FAILED, r.outcome(), r.summary()));
+        assertEquals(0, env.moodle().totalWriteCalls(), "a second run writes nothing");
+    }
+}
