@@ -59,41 +59,14 @@ public final class CohortStage {
     }
 
     /** What a cohort stage run carries between its route steps. */
-    public static final class CohortRun {
+    public static final class CohortRun extends MoodleStageRun {
         private final CohortFamily family;
-        private final StageOutput output;
-        private final MoodleWrites writes = new MoodleWrites();
         private CohortPlan plan;
-        private List<Map<String, Object>> creates = List.of();
-        private List<Map<String, Object>> updates = List.of();
-        private List<Map<String, Object>> memberAdds = List.of();
-        private List<Map<String, Object>> memberRemoves = List.of();
-        private boolean proceed = true;
 
         CohortRun(CohortFamily family) {
-            this.family = family;
-            this.output = new StageOutput(family == CohortFamily.SITE ? "Syncing cohorts..."
+            super(family == CohortFamily.SITE ? "Syncing cohorts..."
                     : family == CohortFamily.FC_GROUP ? "Syncing FC groups..." : "Syncing groups...");
-        }
-
-        public boolean isProceed() {
-            return proceed;
-        }
-
-        public List<Map<String, Object>> getCreates() {
-            return creates;
-        }
-
-        public List<Map<String, Object>> getUpdates() {
-            return updates;
-        }
-
-        public List<Map<String, Object>> getMemberAdds() {
-            return memberAdds;
-        }
-
-        public List<Map<String, Object>> getMemberRemoves() {
-            return memberRemoves;
+            this.family = family;
         }
     }
 
@@ -306,11 +279,11 @@ public final class CohortStage {
             run.output.add(0, why);
             return;
         }
-        run.memberAdds = run.writes.addAll(plan.adds(), m -> Map.of("cohorttype", Map.of("type", "id", "value",
-                        cohortLinks.get(m.cohortIdnumber()).moodleId()), "usertype", Map.of("type", "id", "value", m.moodleUserId())),
+        run.memberAdds = run.writes.addAll(plan.adds(),
+                m -> MoodleStageRun.memberToAdd(cohortLinks.get(m.cohortIdnumber()).moodleId(), m.moodleUserId()),
                 (m, outcome) -> member(exchange, run, m, true, outcome));
-        run.memberRemoves = run.writes.addAll(plan.removalsToExecute(stageRun.force()), m -> Map.of("cohortid",
-                        cohortLinks.get(m.cohortIdnumber()).moodleId(), "userid", m.moodleUserId()),
+        run.memberRemoves = run.writes.addAll(plan.removalsToExecute(stageRun.force()),
+                m -> MoodleStageRun.memberToRemove(cohortLinks.get(m.cohortIdnumber()).moodleId(), m.moodleUserId()),
                 (m, outcome) -> member(exchange, run, m, false, outcome));
     }
 

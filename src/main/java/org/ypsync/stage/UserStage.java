@@ -67,45 +67,18 @@ public final class UserStage {
     }
 
     /** What a user stage run carries between its route steps. */
-    public static final class UserRun {
+    public static final class UserRun extends MoodleStageRun {
         private final Set<UserKind> kinds;
-        private final StageOutput output;
-        private final MoodleWrites writes = new MoodleWrites();
         private List<DesiredUser> desired = List.of();
         private UserPlan plan;
         private String summary;
         private Map<UserKey, UserLink> known = Map.of();
-        private List<Map<String, Object>> creates = List.of();
-        private List<Map<String, Object>> updates = List.of();
-        private List<Map<String, Object>> memberAdds = List.of();
-        private List<Map<String, Object>> memberRemoves = List.of();
-        private boolean proceed = true;
         /** Links saved during this run: a person updated and revived in one run keeps both in its link. */
         private final Map<UserKey, UserLink> saved = new java.util.concurrent.ConcurrentHashMap<>();
 
         UserRun(Set<UserKind> kinds) {
+            super(kinds.contains(UserKind.TUTOR) ? "Syncing tutors..." : "Syncing users...");
             this.kinds = kinds;
-            this.output = new StageOutput(kinds.contains(UserKind.TUTOR) ? "Syncing tutors..." : "Syncing users...");
-        }
-
-        public boolean isProceed() {
-            return proceed;
-        }
-
-        public List<Map<String, Object>> getCreates() {
-            return creates;
-        }
-
-        public List<Map<String, Object>> getUpdates() {
-            return updates;
-        }
-
-        public List<Map<String, Object>> getMemberAdds() {
-            return memberAdds;
-        }
-
-        public List<Map<String, Object>> getMemberRemoves() {
-            return memberRemoves;
         }
     }
 
@@ -548,11 +521,11 @@ public final class UserStage {
             run.output.add(s.key().instanceIndex(), SyncLog.skipped(s));
         }
         boolean force = StageRuns.current(exchange).force();
-        run.memberAdds = run.writes.addAll(plan.adds(), m -> Map.of("cohorttype", Map.of("type", "id", "value",
-                        siteCohorts.get(m.cohortIdnumber()).moodleId()), "usertype", Map.of("type", "id", "value", m.moodleUserId())),
+        run.memberAdds = run.writes.addAll(plan.adds(),
+                m -> MoodleStageRun.memberToAdd(siteCohorts.get(m.cohortIdnumber()).moodleId(), m.moodleUserId()),
                 (m, outcome) -> member(exchange, run, m, true, outcome));
-        run.memberRemoves = run.writes.addAll(plan.removalsToExecute(force), m -> Map.of("cohortid",
-                        siteCohorts.get(m.cohortIdnumber()).moodleId(), "userid", m.moodleUserId()),
+        run.memberRemoves = run.writes.addAll(plan.removalsToExecute(force),
+                m -> MoodleStageRun.memberToRemove(siteCohorts.get(m.cohortIdnumber()).moodleId(), m.moodleUserId()),
                 (m, outcome) -> member(exchange, run, m, false, outcome));
         // The user writes are done: what is left to send are the members. Letting go of the population's desired
         // state, links and user plan (the summary line is already made) keeps the largest split of the stage
