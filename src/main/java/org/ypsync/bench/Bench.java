@@ -258,7 +258,7 @@ public final class Bench {
         for (String stage : runner.available()) {
             Map<String, Long> callsBefore = moodle.callsByFunction();
             Map<String, Long> rowsBefore = rowsByFunction(moodle);
-            System.err.printf("bench: %s, %s...%n", name, stage);
+            System.err.printf("[bench] %s, %s...%n", name, stage);
             long t = System.nanoTime();
             StageRun run = runner.run(stage, false, false).get(0);
             long wall = System.nanoTime() - t;
