@@ -33,7 +33,7 @@ public final class Demo {
             out.println("ypsync demo: NetYpareo emulator on 127.0.0.1:" + env.netypareo().port() + " (instances '"
                     + DemoEnvironment.FIRST + "' and '" + DemoEnvironment.SECOND + "'), Moodle emulator at "
                     + moodle.url() + ", store " + STORE);
-            return Launcher.once(env.properties(), runner -> {
+            int code = Launcher.once(env.properties(), runner -> {
                 List<StageRun> runs = new ArrayList<>();
                 out.println();
                 out.println("=== First run: every stage, in order");
@@ -46,9 +46,20 @@ public final class Demo {
                 out.println("Moodle calls: " + moodle.callsByFunction() + ", write calls " + moodle.totalWriteCalls());
                 out.println();
                 out.println("Moodle now holds " + moodle.users().size() + " users and " + moodle.cohorts().size()
-                        + " cohorts; exit code " + StageRunner.outcome(runs).exitCode());
+                        + " cohorts.");
+                // the second run met the same refused people again: count them once
+                int deadLetters = runs.subList(runs.size() / 2, runs.size()).stream()
+                        .mapToInt(r -> r.counts().failed()).sum();
+                if (StageRunner.outcome(runs) == StageRun.Outcome.RECORDS_FAILED) {
+                    out.println("The demo data has missing and shared e-mails, as real CFA data does: those people were"
+                            + " refused before Moodle saw them (" + deadLetters + " dead letters;"
+                            + " 'java -jar target/ypsync.jar dead-letters list' with -Dypsync.store.url=" + STORE
+                            + " shows them).");
+                }
                 return runs;
             }, out);
+            // Refused records are part of the demonstration; only a failed stage makes the demo fail.
+            return code == StageRun.Outcome.FAILED.exitCode() ? code : 0;
         }
     }
 

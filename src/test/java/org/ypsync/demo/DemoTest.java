@@ -1,0 +1,43 @@
+package org.ypsync.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command: every stage against the emulators, in the seed's shape, twice. */
+class DemoTest {
+    @Test
+    void theDemoPrintsTheSeedsLinesForTwoInstancesAndItsSecondRunWritesNothing() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        int code;
+        // the stages' report lines go to the console through logback: capture both
+        PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        try {
+            code = Demo.run(capture);
+        } finally {
+            System.setOut(previous);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        for (String line : new String[] {"Running on :", "Name : Test Ymag", "Name : CFA Montpellier",
+                "Updating cache status for instance 0", "Updating cache status for instance 1",
+                "Site cohort created: SITE1 [SITE_S1]", "[1_SITE_CFPPH]", "User student created: [",
+                "User teacher created: [", "User tutor created: [", "Group cohort created: ", "[1_GRP_846000]",
+                "FC group cohort created: "}) {
+            assertTrue(out.contains(line), "missing '" + line + "' in:\n" + out);
+        }
+        Matcher writes = Pattern.compile("write calls (\\d+)").matcher(out);
+        assertTrue(writes.find());
+        assertTrue(Integer.parseInt(writes.group(1)) > 0, "the first run writes");
+        assertTrue(writes.find());
+        assertEquals("0", writes.group(1), "the second run writes nothing");
+    }
+}
