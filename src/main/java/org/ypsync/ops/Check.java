@@ -81,9 +81,9 @@ public final class Check {
         String groups = NetypareoEndpoint.resolve(settings.path("diploma-groups"), Map.of("period", period));
         out.put("diploma-groups", groups);
         LocalDate today = LocalDate.now();
-        out.put("fc-groups", NetypareoEndpoint.resolve(settings.path("fc-groups"), Map.of(
-                "from", NetypareoEndpoint.pathDate(today.minusDays(settings.integer("sync.fc.window-past-days"))),
-                "to", NetypareoEndpoint.pathDate(today.plusDays(settings.integer("sync.fc.window-future-days"))))));
+        out.put("fc-groups", NetypareoEndpoint.resolve(settings.path("fc-groups"), NetypareoEndpoint.window(
+                today.minusDays(settings.integer("sync.fc.window-past-days")),
+                today.plusDays(settings.integer("sync.fc.window-future-days")))));
         firstGroup(instance, groups).ifPresent(code -> out.put("group-members",
                 NetypareoEndpoint.resolve(settings.path("group-members"), Map.of("group", code))));
         return out;

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +36,6 @@ public final class CacheStage {
     public static final String RUN = "cacheRun";
     public static final String FETCH = "cacheFetch";
     private static final Logger REPORT = LoggerFactory.getLogger("ypsync.report");
-    private static final DateTimeFormatter PATH_DATE = DateTimeFormatter.ofPattern("dd-MM-yyyy");
 
     private final Settings settings;
     private final NetypareoClient client;
@@ -93,7 +90,7 @@ public final class CacheStage {
         LocalDate from = run.getToday().minusDays(settings.integer("sync.fc.window-past-days"));
         LocalDate to = run.getToday().plusDays(settings.integer("sync.fc.window-future-days"));
         fetches.add(new CacheRun.Fetch(CacheKind.FC_GROUPS, NetypareoEndpoint.resolve(settings.path("fc-groups"),
-                Map.of("from", PATH_DATE.format(from), "to", PATH_DATE.format(to))), null));
+                NetypareoEndpoint.window(from, to)), null));
         return fetches;
     }
 
@@ -265,16 +262,5 @@ public final class CacheStage {
             throw new IllegalStateException("no cache run on this exchange");
         }
         return run;
-    }
-
-    /** Kinds that have records, for tests and reports. */
-    static Set<CacheKind> nonEmpty(Map<CacheKind, Integer> counts) {
-        Set<CacheKind> out = EnumSet.noneOf(CacheKind.class);
-        counts.forEach((k, v) -> {
-            if (v > 0) {
-                out.add(k);
-            }
-        });
-        return out;
     }
 }
