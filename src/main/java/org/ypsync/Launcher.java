@@ -28,16 +28,20 @@ import org.ypsync.ops.StageRunner;
 public final class Launcher {
     static final String USAGE = """
             usage: java -jar ypsync.jar                      run the daemon (every stage on its Quartz schedule)
-                   java -jar ypsync.jar run <stage>|all [--dry-run] [--force]
+                   java -jar ypsync.jar run <stage>|all [--dry-run] [--force] [--recheck-fields]
                                                              run once and exit: 0 all good, 1 some records failed
-                                                             (see the dead-letter store), 2 a stage failed
+                                                             (see the dead-letter store), 2 a stage failed;
+                                                             --recheck-fields: try again now the fields Moodle
+                                                             did not keep (a profile field created since)
                    java -jar ypsync.jar check                check Moodle (token, functions) and NetYpareo (endpoints)
                    java -jar ypsync.jar status               last run of each stage, what runs now, dead letters,
                                                              cache status per instance (reads the store only)
                    java -jar ypsync.jar dead-letters [list [<stage>]|replay [<stage>]]
                                                              list the dead letters, or run again the stages that
                                                              own them (a record that now succeeds leaves the store)
-                   java -jar ypsync.jar demo                 run every stage against built-in emulators
+                   java -jar ypsync.jar demo [--no-profile-field]
+                                                             run every stage against built-in emulators (a stock
+                                                             Moodle; then the profile field is created and filled)
             stages: %s""".formatted(String.join(", ", StageRunner.STAGES));
 
     private Launcher() {
@@ -59,13 +63,22 @@ public final class Launcher {
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         boolean dryRun = rest.remove("--dry-run");
         boolean force = rest.remove("--force");
+        boolean recheckFields = rest.remove("--recheck-fields");
         switch (args[0]) {
             case "run" -> {
                 if (rest.size() != 1) {
                     out.println(USAGE);
                     return 2;
                 }
-                return once(Map.of(), runner -> print(runner.run(rest.get(0), dryRun, force), out), out);
+                return onceWith(Map.of(), context -> {
+                    if (recheckFields) {
+                        // the user stages try again now whether Moodle keeps the fields it did not keep
+                        context.getRegistry().lookupByNameAndType("ypsyncStore", org.ypsync.store.Store.class)
+                                .fieldStates().requestRecheck();
+                    }
+                    StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
+                    return StageRunner.outcome(print(runner.run(rest.get(0), dryRun, force), out)).exitCode();
+                }, out);
             }
             case "check" -> {
                 return onceWith(Map.of(), context -> context.getRegistry().lookupByNameAndType("check", Check.class)
@@ -87,7 +100,7 @@ public final class Launcher {
                 return 2;
             }
             case "demo" -> {
-                return org.ypsync.demo.Demo.run(out);
+                return org.ypsync.demo.Demo.run(out, rest.contains("--no-profile-field"));
             }
             case "bench" -> {
                 return org.ypsync.bench.Bench.run(List.of(args).subList(1, args.length), out);

@@ -118,9 +118,11 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("moodleBatchStrategy", new MoodleBatchStrategy(moodle.settings()));
         registry.bind("moodleWriter", new MoodleWriter(moodle));
         registry.bind("cohortStage", new CohortStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
-        registry.bind("userStage", new UserStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
+        registry.bind("userStage", new UserStage(settings, store.cacheReader(), store.links(), store.fieldStates(), moodle,
+                deadLetters, drift));
 
-        registry.bind("check", new Check(settings, moodle, netypareo));
+        registry.bind("check", new Check(settings, moodle, netypareo,
+                new org.ypsync.ops.FieldKeepingCheck(settings, store.links(), store.fieldStates(), moodle)));
 
         StageRunner runner = new StageRunner(context);
         registry.bind("stageRunner", runner);

@@ -30,11 +30,13 @@ public final class Check {
     private final Settings settings;
     private final MoodleClient moodle;
     private final NetypareoClient netypareo;
+    private final FieldKeepingCheck fields;
 
-    public Check(Settings settings, MoodleClient moodle, NetypareoClient netypareo) {
+    public Check(Settings settings, MoodleClient moodle, NetypareoClient netypareo, FieldKeepingCheck fields) {
         this.settings = settings;
         this.moodle = moodle;
         this.netypareo = netypareo;
+        this.fields = fields;
     }
 
     public int run(PrintStream out) {
@@ -55,6 +57,7 @@ public final class Check {
                         + String.join(", ", new TreeSet<>(report.missingFunctions())));
                 problems++;
             }
+            fields.report(out);
         }
         for (NetypareoInstance instance : settings.instances()) {
             for (Map.Entry<String, String> endpoint : endpoints(instance).entrySet()) {

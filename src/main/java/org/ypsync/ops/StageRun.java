@@ -50,6 +50,7 @@ public final class StageRun {
     private final AtomicInteger failed = new AtomicInteger();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> planLines = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stageFailed;
     // records handled so far (Moodle stages: created + updated + unchanged + suspended + failed), and records
     // streamed in (cache stage), for the progress lines
@@ -165,6 +166,22 @@ public final class StageRun {
         problems.add(Secrets.mask(problem));
     }
 
+    /** Something the operator must know of that did not stop the run (kept in the run history). */
+    public void warn(String warning) {
+        warnings.add(Secrets.mask(warning));
+    }
+
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** The run history's message: the problems, then the warnings. */
+    public String message() {
+        List<String> all = new ArrayList<>(problems());
+        warnings().forEach(w -> all.add("warning: " + w));
+        return String.join("; ", all);
+    }
+
     /** A dry-run line of the plan. */
     public void plan(String line) {
         planLines.add(line);
@@ -195,6 +212,6 @@ public final class StageRun {
         return String.format("%s: %s in %.1f s (read %d, created %d, updated %d, unchanged %d, suspended %d, failed %d)%s%s",
                 stage, outcome(), duration().toMillis() / 1000.0, c.read(), c.created(), c.updated(), c.unchanged(),
                 c.suspended(), c.failed(), dryRun ? " [dry run]" : "",
-                problems.isEmpty() ? "" : " - " + String.join("; ", problems()));
+                problems.isEmpty() && warnings.isEmpty() ? "" : " - " + message());
     }
 }

@@ -96,7 +96,7 @@ public final class StageRuns {
         }
         try {
             runs.record(run.stage(), null, run.startedAt(), run.endedAt(), run.outcome().name(), run.dryRun(),
-                    run.counts(), String.join("; ", run.problems()));
+                    run.counts(), run.message());
             if (heldLock && deadLetters != null && !run.dryRun() && run.outcome() != StageRun.Outcome.FAILED) {
                 // the run did its work: what it did not dead-letter again now succeeds
                 int resolved = deadLetters.clearResolved(run.stage(), run.id());

@@ -52,6 +52,14 @@ public final class YpsyncManagement implements StaticService {
         return out.toString();
     }
 
+    @ManagedOperation(description = "Make the next run of the users and tutors stages try again whether Moodle keeps the fields it did not keep (for example once the user profile field has been created); returns how many fields")
+    public String recheckMoodleFields() {
+        if (store == null) {
+            return "the store is not available";
+        }
+        return store.fieldStates().requestRecheck() + " field(s) will be tried again at the next run of users and tutors";
+    }
+
     @ManagedOperation(description = "Replay the dead letters of a stage (blank or 'all': of every stage that has some) by running the stage again; returns how many were resolved")
     public String replayDeadLetters(String stage) {
         if (replay == null) {

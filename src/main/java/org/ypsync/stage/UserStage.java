@@ -2,6 +2,8 @@ package org.ypsync.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,10 +23,13 @@ import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRuns;
 import org.ypsync.store.CacheReader;
+import org.ypsync.store.FieldStateRepository;
 import org.ypsync.store.LinkRepository;
 import org.ypsync.sync.CohortFamily;
 import org.ypsync.sync.CohortLink;
 import org.ypsync.sync.DesiredUser;
+import org.ypsync.sync.FieldKeeping;
+import org.ypsync.sync.FieldKeeping.FieldState;
 import org.ypsync.sync.MatchMode;
 import org.ypsync.sync.MembershipPlan;
 import org.ypsync.sync.MembershipPlanner;
@@ -54,13 +59,15 @@ public final class UserStage {
     private volatile MoodleClient moodle;
     private final DeadLetters deadLetters;
     private final DriftSchedule drift;
+    private final FieldStateRepository fieldStates;
     private final SecureRandom random = new SecureRandom();
 
-    public UserStage(Settings settings, CacheReader cache, LinkRepository links, MoodleClient moodle,
-                     DeadLetters deadLetters, DriftSchedule drift) {
+    public UserStage(Settings settings, CacheReader cache, LinkRepository links, FieldStateRepository fieldStates,
+                     MoodleClient moodle, DeadLetters deadLetters, DriftSchedule drift) {
         this.settings = settings;
         this.cache = cache;
         this.links = links;
+        this.fieldStates = fieldStates;
         this.moodle = moodle;
         this.deadLetters = deadLetters;
         this.drift = drift;
@@ -75,11 +82,19 @@ public final class UserStage {
         private Map<UserKey, UserLink> known = Map.of();
         /** Links saved during this run: a person updated and revived in one run keeps both in its link. */
         private final Map<UserKey, UserLink> saved = new java.util.concurrent.ConcurrentHashMap<>();
+        /** What this run wrote, person by person, to be read back ({@link #verify}). */
+        private final Map<UserKey, Sent> sent = new java.util.concurrent.ConcurrentHashMap<>();
+        /** What Moodle keeps of each field, as this run knows it. */
+        private Map<String, FieldState> states = new HashMap<>();
 
         UserRun(Set<UserKind> kinds) {
             super(kinds.contains(UserKind.TUTOR) ? "Syncing tutors..." : "Syncing users...");
             this.kinds = kinds;
         }
+    }
+
+    /** The fields written to one person in this run, merged over its writes. */
+    private record Sent(long moodleId, Map<String, String> fields) {
     }
 
     UserSyncSettings syncSettings() {
@@ -101,7 +116,18 @@ public final class UserStage {
         UserSyncSettings s = syncSettings();
 
         run.desired = desired(kinds);
-        run.known = links.userLinks(kinds);
+        run.states = new HashMap<>(fieldStates.all());
+        Map<UserKey, UserLink> stored = links.userLinks(kinds);
+        if (!stageRun.dryRun()) {
+            stored = recheck(run, stored);
+        }
+        // a value held while Moodle did not keep its field is stale once the field is kept again
+        run.known = new HashMap<>();
+        for (UserLink l : stored.values()) {
+            run.known.put(l.key(), FieldKeeping.current(l, run.states));
+        }
+        Set<String> notKept = new HashSet<>();
+        run.states.values().stream().filter(st -> !st.kept()).forEach(st -> notKept.add(st.field()));
         boolean driftDue = drift.due(stageRun.stage()) && !run.known.isEmpty();
         Map<Long, MoodleAccount> accounts = driftDue ? accountsById(s, run.known) : Map.of();
         if (driftDue) {
@@ -143,7 +169,16 @@ public final class UserStage {
         UserPlan plan = UserPlanner.plan(plannable, run.known, UserPlanner.indexByMatchKey(adoptable, s.match()),
                 holders(s, plannable, run.known, found), s, random);
         if (driftDue) {
-            plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accounts, s));
+            plan = withDrift(plan, UserPlanner.drift(plannable, run.known, accounts, s, notKept));
+        } else {
+            // no read of Moodle this run: the fields kept again are written from what the links say
+            Set<UserKey> active = new HashSet<>();
+            plannable.stream().filter(DesiredUser::active).forEach(d -> active.add(d.key()));
+            List<UserPlan.Update> refills = FieldKeeping.refills(stored, run.known, active);
+            if (!refills.isEmpty()) {
+                plan = withDrift(plan, new UserPlan(List.of(), List.of(), refills, List.of(), List.of(), List.of(), 0,
+                        0, plan.missingAccounts(), plan.managedPopulation(), Optional.empty()));
+            }
         }
         if (!ownedElsewhere.isEmpty()) {
             List<UserPlan.Rejection> rejections = new ArrayList<>(plan.rejections());
@@ -394,11 +429,11 @@ public final class UserStage {
         for (UserPlan.Adoption a : plan.adoptions()) {
             Optional<Map<String, Object>> update = a.moodleUpdate();
             if (update.isEmpty()) {
-                adopted(exchange, run, a);
+                adopted(exchange, run, a, false);
             } else {
                 updates.add(run.writes.add(new LinkedHashMap<>(update.get()), outcome -> {
                     if (outcome.success()) {
-                        adopted(exchange, run, a);
+                        adopted(exchange, run, a, true);
                     } else {
                         failed(exchange, run, a.key(), a.username(), outcome);
                     }
@@ -435,13 +470,21 @@ public final class UserStage {
             return;
         }
         long id = outcome.result().path("id").asLong();
-        links.saveUserLink(new UserLink(c.key(), id, c.written(), false), c.username());
+        UserLink link = new UserLink(c.key(), id, c.written(), false);
+        links.saveUserLink(link, c.username());
+        run.saved.put(c.key(), link);
+        sent(run, c.key(), id, c.written());
         StageRuns.current(exchange).addCreated(1);
         run.output.add(c.key().instanceIndex(), SyncLog.line(c));
     }
 
-    private void adopted(Exchange exchange, UserRun run, UserPlan.Adoption a) {
-        links.saveUserLink(new UserLink(a.key(), a.moodleId(), a.written(), false), a.username());
+    private void adopted(Exchange exchange, UserRun run, UserPlan.Adoption a, boolean written) {
+        UserLink link = new UserLink(a.key(), a.moodleId(), a.written(), false);
+        links.saveUserLink(link, a.username());
+        run.saved.put(a.key(), link);
+        if (written) {
+            sent(run, a.key(), a.moodleId(), a.written());
+        }
         StageRuns.current(exchange).addUpdated(1);
         run.output.add(a.key().instanceIndex(), SyncLog.line(a));
     }
@@ -454,9 +497,13 @@ public final class UserStage {
         UserLink link = run.saved.getOrDefault(u.key(), run.known.get(u.key()));
         Map<String, String> written = new LinkedHashMap<>(link.written());
         written.putAll(u.after());
-        UserLink now = new UserLink(u.key(), link.moodleId(), written, link.suspendedByUs());
+        // what Moodle held of these fields is no longer known: the read-back of this run says it again
+        Map<String, String> held = new LinkedHashMap<>(link.held());
+        held.keySet().removeAll(u.after().keySet());
+        UserLink now = link.withWritten(written).withHeld(held, link.heldAt());
         links.saveUserLink(now, written.get(UserFields.USERNAME));
         run.saved.put(u.key(), now);
+        sent(run, u.key(), link.moodleId(), u.after());
         StageRuns.current(exchange).addUpdated(1);
         run.output.add(u.key().instanceIndex(), SyncLog.line(u));
     }
@@ -468,7 +515,7 @@ public final class UserStage {
             return;
         }
         UserLink link = run.saved.getOrDefault(key, run.known.get(key));
-        UserLink now = new UserLink(key, link.moodleId(), link.written(), suspend);
+        UserLink now = link.withSuspendedByUs(suspend);
         links.saveUserLink(now, link.written().get(UserFields.USERNAME));
         run.saved.put(key, now);
         if (suspend) {
@@ -487,6 +534,146 @@ public final class UserStage {
                 outcome.reason(), outcome.errorcode(), payload);
         run.output.add(key.instanceIndex(), SyncLog.user(key.kind(), "failed", username, key.idnumber()) + ": "
                 + outcome.errorcode() + " " + outcome.reason());
+    }
+
+    private static void sent(UserRun run, UserKey key, long moodleId, Map<String, String> fields) {
+        run.sent.merge(key, new Sent(moodleId, fields), (a, b) -> {
+            Map<String, String> both = new LinkedHashMap<>(a.fields());
+            both.putAll(b.fields());
+            return new Sent(moodleId, both);
+        });
+    }
+
+    /** The fields ypsync manages as Moodle answers them; a plain field Moodle hides from this user is left out. */
+    static Map<String, String> readBack(JsonNode j, UserSyncSettings s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String f : List.of(UserFields.USERNAME, UserFields.FIRSTNAME, UserFields.LASTNAME, UserFields.EMAIL,
+                UserFields.IDNUMBER, UserFields.AUTH)) {
+            if (j.has(f)) {
+                m.put(f, j.path(f).asText(null));
+            }
+        }
+        if (s.userTypeField() != null) {
+            // Moodle leaves out the profile fields a user has no value for (and those that do not exist)
+            m.put(UserFields.custom(s.userTypeField()), account(j, s).userType());
+        }
+        return m;
+    }
+
+    private Duration recheckEvery() {
+        return Duration.ofHours(settings.optional("sync.users.field-recheck-hours").map(v -> Long.parseLong(v.trim()))
+                .orElse(24L));
+    }
+
+    private int notKeptThreshold() {
+        return settings.optional("sync.users.unkept-field-threshold").map(v -> Integer.parseInt(v.trim())).orElse(3);
+    }
+
+    /**
+     * Tries again, at most once per sync.users.field-recheck-hours (or when asked), each field Moodle did not keep:
+     * one person's value is written and read back. Kept again: the values held before are stale, so this run writes
+     * the field for everybody ({@link FieldKeeping#current}). Returns the links, the tried person's updated.
+     */
+    private Map<UserKey, UserLink> recheck(UserRun run, Map<UserKey, UserLink> stored) {
+        Instant now = Instant.now();
+        Map<UserKey, UserLink> out = stored;
+        for (FieldState st : List.copyOf(run.states.values())) {
+            if (!FieldKeeping.recheckDue(st, recheckEvery(), now)) {
+                continue;
+            }
+            String f = st.field();
+            Optional<UserLink> target = stored.values().stream()
+                    .filter(l -> l.held().containsKey(f) && l.written().get(f) != null && !l.suspendedByUs())
+                    .min(java.util.Comparator.comparing(UserLink::key));
+            if (target.isEmpty()) {
+                continue; // nobody of this stage to try it on
+            }
+            UserLink l = target.get();
+            UserPlan.Update probe = new UserPlan.Update(l.key(), l.moodleId(), l.written().get(UserFields.USERNAME),
+                    l.key().idnumber(), Map.of(f, new org.ypsync.sync.FieldChange(l.held().get(f), l.written().get(f))));
+            boolean stuck = false;
+            if (moodle.updateUsers(List.of(probe.moodleUpdate())).get(0).success()) {
+                List<JsonNode> back = moodle.getUsersByField("id", List.of(String.valueOf(l.moodleId())));
+                stuck = !back.isEmpty() && java.util.Objects.equals(readBack(back.get(0), syncSettings()).get(f),
+                        l.written().get(f));
+            }
+            FieldState after = FieldKeeping.afterRecheck(st, stuck, now);
+            fieldStates.save(after);
+            run.states.put(f, after);
+            if (stuck) {
+                Map<String, String> held = new LinkedHashMap<>(l.held());
+                held.remove(f);
+                UserLink tried = l.withHeld(held, now);
+                links.saveHeld(List.of(tried));
+                out = new HashMap<>(out);
+                out.put(l.key(), tried);
+                long lacking = out.values().stream().filter(x -> x.held().containsKey(f)).count();
+                String line = FieldKeeping.keptAgainMessage(f, (int) lacking);
+                LoggerFactory.getLogger("ypsync.report").info("{}", line);
+            } else {
+                LoggerFactory.getLogger("ypsync.report").info("Tried again whether Moodle keeps {}: not yet; next try "
+                        + "after {} h (sync.users.field-recheck-hours)", f, recheckEvery().toHours());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After the user writes: reads back what was written ("compare what Moodle reads back, not what was sent"). A
+     * value Moodle holds differently is held as Moodle has it, so no later run rewrites it; a field that does not
+     * stick more than sync.users.unkept-field-threshold times is no longer kept, which the run says once.
+     */
+    public void verify(Exchange exchange) {
+        UserRun run = exchange.getProperty(RUN, UserRun.class);
+        if (!run.proceed || run.writes.isStopped() || run.sent.isEmpty()) {
+            return;
+        }
+        UserSyncSettings s = syncSettings();
+        Map<Long, Map<String, String>> back = new HashMap<>();
+        usersByField("id", run.sent.values().stream().map(x -> String.valueOf(x.moodleId())).distinct().toList(),
+                j -> back.put(j.path("id").asLong(), readBack(j, s)));
+        Instant now = Instant.now();
+        Map<String, Integer> notStuck = new java.util.TreeMap<>();
+        Map<String, String[]> example = new HashMap<>();
+        Map<String, Boolean> nothingHeld = new HashMap<>();
+        List<UserLink> changed = new ArrayList<>();
+        for (Map.Entry<UserKey, Sent> e : run.sent.entrySet()) {
+            Map<String, String> readBack = back.get(e.getValue().moodleId());
+            UserLink link = run.saved.get(e.getKey());
+            if (readBack == null || link == null) {
+                continue;
+            }
+            Map<String, String> notKept = FieldKeeping.notKept(e.getValue().fields(), readBack);
+            Map<String, String> held = FieldKeeping.held(link.held(), e.getValue().fields().keySet(), notKept);
+            if (!held.equals(link.held())) {
+                UserLink now2 = link.withHeld(held, now);
+                changed.add(now2);
+                run.saved.put(e.getKey(), now2);
+            }
+            notKept.forEach((f, moodleValue) -> {
+                notStuck.merge(f, 1, Integer::sum);
+                example.putIfAbsent(f, new String[] {e.getValue().fields().get(f), moodleValue});
+                nothingHeld.merge(f, moodleValue == null, Boolean::logicalAnd);
+            });
+        }
+        links.saveHeld(changed);
+        StageRun stageRun = StageRuns.current(exchange);
+        notStuck.forEach((f, n) -> {
+            FieldState before = run.states.getOrDefault(f, FieldState.fresh(f));
+            FieldState after = FieldKeeping.afterReadBack(before, n, notKeptThreshold(), now);
+            if (after.equals(before)) {
+                return;
+            }
+            fieldStates.save(after);
+            run.states.put(f, after);
+            if (before.kept() && !after.kept()) {
+                String message = FieldKeeping.notKeptMessage(f, "sync.users.usertype-field", example.get(f)[0],
+                        example.get(f)[1], nothingHeld.get(f));
+                LoggerFactory.getLogger("ypsync.report").warn("{}", message);
+                stageRun.warn(message);
+            }
+        });
+        run.sent.clear();
     }
 
     /** The site cohort memberships of this stage's people: active users in the cohorts of their sites. */

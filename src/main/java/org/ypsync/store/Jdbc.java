@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 
 /** Tiny parameterised JDBC helpers: every value is bound, never concatenated into SQL. */
@@ -35,6 +36,29 @@ final class Jdbc {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("update failed: " + sql, e);
+        }
+    }
+
+    /** One statement, many rows, in one JDBC batch and one transaction. */
+    static void batch(DataSource ds, String sql, List<Object[]> rows) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                for (Object[] row : rows) {
+                    bind(ps, row);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("batch update failed: " + sql, e);
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -33,12 +35,15 @@ public final class LinkRepository {
 
     public Map<UserKey, UserLink> userLinks(Collection<UserKind> kinds) {
         Map<UserKey, UserLink> out = new HashMap<>();
-        Jdbc.query(dataSource, "SELECT instance_index, kind, netypareo_id, moodle_id, written, suspended_by_us "
-                + "FROM moodle_user_link", rs -> {
+        Jdbc.query(dataSource, "SELECT instance_index, kind, netypareo_id, moodle_id, written, suspended_by_us, held, "
+                + "held_at FROM moodle_user_link", rs -> {
             UserKind kind = UserKind.valueOf(rs.getString(2));
             if (kinds.contains(kind)) {
                 UserKey key = new UserKey(rs.getInt(1), kind, rs.getString(3));
-                out.put(key, new UserLink(key, rs.getLong(4), parse(rs.getString(5)), rs.getBoolean(6)));
+                String held = rs.getString(7);
+                java.sql.Timestamp heldAt = rs.getTimestamp(8);
+                out.put(key, new UserLink(key, rs.getLong(4), parse(rs.getString(5)), rs.getBoolean(6),
+                        held == null ? Map.of() : parse(held), heldAt == null ? null : heldAt.toInstant()));
             }
         });
         return out;
@@ -49,9 +54,24 @@ public final class LinkRepository {
         Jdbc.update(dataSource, "DELETE FROM moodle_user_link WHERE instance_index = ? AND kind = ? AND netypareo_id = ?",
                 k.instanceIndex(), k.kind().name(), k.netypareoId());
         Jdbc.update(dataSource, "INSERT INTO moodle_user_link (instance_index, kind, netypareo_id, moodle_id, username, "
-                + "written, suspended_by_us, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", k.instanceIndex(),
-                k.kind().name(), k.netypareoId(), link.moodleId(), username == null ? "" : username,
-                json(link.written()), link.suspendedByUs(), Instant.now());
+                + "written, suspended_by_us, held, held_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                k.instanceIndex(), k.kind().name(), k.netypareoId(), link.moodleId(), username == null ? "" : username,
+                json(link.written()), link.suspendedByUs(), link.held().isEmpty() ? null : json(link.held()),
+                link.heldAt(), Instant.now());
+    }
+
+    /** Saves what Moodle held after ypsync's writes (a read-back), for many people in one batch. */
+    public void saveHeld(Collection<UserLink> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (UserLink l : changed) {
+            rows.add(new Object[] {l.held().isEmpty() ? null : json(l.held()), l.heldAt(), l.key().instanceIndex(),
+                    l.key().kind().name(), l.key().netypareoId()});
+        }
+        Jdbc.batch(dataSource, "UPDATE moodle_user_link SET held = ?, held_at = ? WHERE instance_index = ? AND kind = ? "
+                + "AND netypareo_id = ?", rows);
     }
 
     /** Forgets a person's account and cohort memberships (the account was deleted in Moodle). */

@@ -62,6 +62,10 @@ public final class Store implements AutoCloseable {
         return new LinkRepository(dataSource);
     }
 
+    public FieldStateRepository fieldStates() {
+        return new FieldStateRepository(dataSource);
+    }
+
     public LockRepository locks() {
         return new LockRepository(dataSource);
     }

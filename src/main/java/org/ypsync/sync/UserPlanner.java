@@ -273,6 +273,16 @@ public final class UserPlanner {
      */
     public static UserPlan drift(List<DesiredUser> desired, Map<UserKey, UserLink> links,
             Map<Long, MoodleAccount> accountsById, UserSyncSettings s) {
+        return drift(desired, links, accountsById, s, Set.of());
+    }
+
+    /**
+     * As above, comparing Moodle with what it held after ypsync's last write ({@link UserLink#expected}), and leaving
+     * alone the fields Moodle does not keep ({@code notKept}, see {@link FieldKeeping}): rewriting them would never
+     * stick.
+     */
+    public static UserPlan drift(List<DesiredUser> desired, Map<UserKey, UserLink> links,
+            Map<Long, MoodleAccount> accountsById, UserSyncSettings s, Set<String> notKept) {
         Set<UserKey> activeKeys = new HashSet<>();
         for (DesiredUser d : desired) {
             if (d.active()) {
@@ -297,7 +307,8 @@ public final class UserPlanner {
                 Map<String, String> actual = a.fields(s);
                 Map<String, FieldChange> changes = new LinkedHashMap<>();
                 l.written().forEach((field, ours) -> {
-                    if (actual.containsKey(field) && !Objects.equals(actual.get(field), ours)) {
+                    if (!notKept.contains(field) && actual.containsKey(field)
+                            && !Objects.equals(actual.get(field), l.expected(field))) {
                         changes.put(field, new FieldChange(actual.get(field), ours));
                     }
                 });

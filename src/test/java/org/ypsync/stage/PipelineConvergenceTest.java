@@ -38,7 +38,7 @@ class PipelineConvergenceTest {
     private static final DataSetSize SIZE = new DataSetSize(3, 60, 6, 15, 4, 5);
     private static final int ROUNDS = 5;
 
-    private static ScenarioWorld world;
+    static ScenarioWorld world;
     /** Runs where a released e-mail or username was taken up on the re-run (printed at the end). */
     private static final List<String> released = new ArrayList<>();
 

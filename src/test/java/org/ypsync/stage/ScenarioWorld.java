@@ -46,9 +46,15 @@ final class ScenarioWorld implements AutoCloseable {
     private final int fcPastDays;
     private final Set<Integer> statuses = new TreeSet<>();
     private final boolean allowSharedEmail;
+    /** Whether the emulated Moodle has the user profile field netypareo_usertype (a stock Moodle has not). */
+    final boolean profileField;
 
-    private ScenarioWorld(DemoEnvironment env, Map<String, String> extra) {
+    private ScenarioWorld(DemoEnvironment env, Map<String, String> extra, boolean profileField) {
         this.env = env;
+        this.profileField = profileField;
+        if (profileField) {
+            env.moodle().profileField(USER_TYPE_FIELD);
+        }
         this.fcPastDays = Integer.parseInt(extra.getOrDefault("sync.fc.window-past-days",
                 String.valueOf(ExpectedMoodle.FC_PAST_DAYS)));
         for (String st : extra.getOrDefault("sync.students.statuses", "").split(",")) {
@@ -71,14 +77,33 @@ final class ScenarioWorld implements AutoCloseable {
         set.add(k);
     }
 
-    /** Starts the emulators with a fresh in-memory H2 store and sets the properties Camel Main will read. */
+    static final String USER_TYPE_FIELD = "netypareo_usertype";
+
+    /**
+     * Starts the emulators with a fresh in-memory H2 store and sets the properties Camel Main will read; the Moodle
+     * has the user profile field the shipped configuration writes.
+     */
     static ScenarioWorld start(String name, Map<String, String> extra) {
-        return startOn("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", extra);
+        return start(name, extra, true);
+    }
+
+    /** As above; {@code profileField} false: a stock Moodle, without the user profile field. */
+    static ScenarioWorld start(String name, Map<String, String> extra, boolean profileField) {
+        return startOn("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", extra, profileField);
     }
 
     /** As {@link #start}, on the given store (extra holds its user, if any). */
     static ScenarioWorld startOn(String storeUrl, Map<String, String> extra) {
-        return new ScenarioWorld(DemoEnvironment.start(7L, DataSetSize.DEMO, storeUrl), extra);
+        return startOn(storeUrl, extra, true);
+    }
+
+    static ScenarioWorld startOn(String storeUrl, Map<String, String> extra, boolean profileField) {
+        return new ScenarioWorld(DemoEnvironment.start(7L, DataSetSize.DEMO, storeUrl), extra, profileField);
+    }
+
+    /** The user type Moodle holds for a person of that type: none on a Moodle without the profile field. */
+    String userType(String type) {
+        return profileField ? type : null;
     }
 
     @Override
@@ -107,7 +132,7 @@ final class ScenarioWorld implements AutoCloseable {
         try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
                     "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",
-                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member")) {
+                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member", "moodle_field_state")) {
                 st.execute("DELETE FROM " + t);
             }
         }
@@ -277,9 +302,9 @@ final class ScenarioWorld implements AutoCloseable {
                 continue;
             }
             String was = u.username() + "|" + u.firstname() + "|" + u.lastname() + "|" + u.email() + "|"
-                    + u.customfields().get("netypareo_usertype") + "|" + u.suspended() + "|" + u.auth();
+                    + u.customfields().get(USER_TYPE_FIELD) + "|" + u.suspended() + "|" + u.auth();
             String want = p.username() + "|" + p.firstname().trim() + "|" + p.lastname().trim() + "|" + p.email().trim()
-                    + "|" + p.type() + "|false|manual";
+                    + "|" + userType(p.type()) + "|false|manual";
             if (!was.equals(want)) {
                 problems.add(p.idnumber() + ": Moodle has " + was + ", NetYpareo says " + want);
             }

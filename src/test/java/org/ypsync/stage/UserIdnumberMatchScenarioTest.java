@@ -28,7 +28,7 @@ import org.ypsync.store.Store;
 /** Issue 4 with sync.user-match=idnumber: the NetYpareo id (instance-prefixed) finds existing accounts. */
 @CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
 class UserIdnumberMatchScenarioTest {
-    private static ScenarioWorld world;
+    static ScenarioWorld world;
 
     @BeanInject("stageRunner")
     StageRunner runner;
@@ -76,7 +76,7 @@ class UserIdnumberMatchScenarioTest {
         MoodleUser adopted = world.moodle().user(handMade).orElseThrow();
         assertEquals(s.login(), adopted.username());
         assertEquals(s.email(), adopted.email());
-        assertEquals("student", adopted.customfields().get("netypareo_usertype"));
+        assertEquals(world.userType("student"), adopted.customfields().get("netypareo_usertype"));
         assertEquals(1, world.moodle().usersByIdnumber("1_" + s.code()).size(), "not duplicated");
         world.assertUsersMatch(world.expected(), Set.of());
 

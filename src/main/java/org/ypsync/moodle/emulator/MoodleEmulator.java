@@ -260,6 +260,14 @@ public final class MoodleEmulator implements AutoCloseable {
         return configure(() -> cfg.profileFields.put(shortname, displayName));
     }
 
+    /**
+     * Not stock Moodle: a site with a plugin or event observer that lower-cases every e-mail as it is stored, so
+     * what is read back differs from what was written (for the tests of fields a site silently normalises).
+     */
+    public MoodleEmulator lowerCaseEmails(boolean on) {
+        return configure(() -> cfg.lowerCaseEmails = on);
+    }
+
     /** Makes a cohort custom field exist (Moodle 4.2+), e.g. to tag cohorts owned by the sync. */
     public MoodleEmulator cohortField(String shortname, String displayName) {
         return configure(() -> cfg.cohortFields.put(shortname, displayName));

@@ -634,7 +634,7 @@ final class MoodleSite {
         row.forcePasswordChange = createPassword;
         row.firstname = s(u, "firstname");
         row.lastname = s(u, "lastname");
-        row.email = email;
+        row.email = cfg.storedEmail(email);
         row.idnumber = s(u, "idnumber");
         row.lang = lang;
         row.calendartype = s(u, "calendartype");
@@ -731,7 +731,7 @@ final class MoodleSite {
         if (u.containsKey("suspended")) row.suspended = b(u, "suspended");
         if (u.containsKey("firstname")) row.firstname = s(u, "firstname");
         if (u.containsKey("lastname")) row.lastname = s(u, "lastname");
-        if (email != null) row.email = email;
+        if (email != null) row.email = cfg.storedEmail(email);
         if (u.containsKey("idnumber")) row.idnumber = s(u, "idnumber");
         if (u.containsKey("lang")) row.lang = s(u, "lang");
         if (u.containsKey("calendartype")) row.calendartype = s(u, "calendartype");

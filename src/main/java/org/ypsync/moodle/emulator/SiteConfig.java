@@ -16,6 +16,8 @@ final class SiteConfig implements Param.Site {
     boolean allowAccountsSameEmail;
     boolean passwordPolicy = true;
     boolean debug;
+    /** A site whose plugin or event observer lower-cases every e-mail it stores (not stock Moodle). */
+    boolean lowerCaseEmails;
     volatile int maxInputVars = 5000;
     volatile boolean restEnabled = true;
     Clock clock = Clock.systemUTC();
@@ -38,6 +40,11 @@ final class SiteConfig implements Param.Site {
         for (String a : List.of("cas", "db", "ldap", "lti", "mnet", "oauth2", "shibboleth")) {
             auths.put(a, false);
         }
+    }
+
+    /** The e-mail as this site stores it. */
+    String storedEmail(String email) {
+        return lowerCaseEmails && email != null ? email.toLowerCase(java.util.Locale.ROOT) : email;
     }
 
     long now() {
