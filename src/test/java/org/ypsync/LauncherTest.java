@@ -77,6 +77,26 @@ class LauncherTest {
     }
 
     @Test
+    void recheckFieldsTriesTheMissingProfileFieldAgainAndFillsItOnceCreated() throws Exception {
+        String store = "jdbc:h2:mem:launcher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (DemoEnvironment env = DemoEnvironment.start(3L, DataSetSize.DEMO, store)) {
+            configure(env.properties());
+            int[] code = new int[1];
+            run(code, "run", "all");
+            env.moodle().profileField("netypareo_usertype");
+            env.moodle().resetCounters();
+            run(code, "run", "users");
+            assertEquals(0, env.moodle().totalWriteCalls(), "not tried again before sync.users.field-recheck-hours");
+            String out = run(code, "run", "users", "--recheck-fields");
+            assertEquals(1, code[0], "the demo data's refused people, as before: " + out);
+            assertEquals(2, env.moodle().calls("core_user_update_users"), "one try, then everybody in one batch");
+            assertTrue(env.moodle().users().stream().filter(u -> u.idnumber().matches("1?_?[0-9]+") && !u.deleted()
+                    && u.id() > 2 && u.username().startsWith("apprenant"))
+                    .allMatch(u -> "student".equals(u.customfields().get("netypareo_usertype"))));
+        }
+    }
+
+    @Test
     void anUnknownStageOrCommandExitsTwoWithTheUsage() throws Exception {
         int[] code = new int[1];
         String out = run(code, "frobnicate");

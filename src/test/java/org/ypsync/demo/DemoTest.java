@@ -1,6 +1,7 @@
 package org.ypsync.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's first command: every stage against the emulators, in the seed's shape, twice. */
+/**
+ * The README's first command: every stage against the emulators, in the seed's shape, twice; then the profile field
+ * a stock Moodle lacks is created and filled, and a last run writes nothing.
+ */
 class DemoTest {
     @Test
     void theDemoPrintsTheSeedsLinesForTwoInstancesAndItsSecondRunWritesNothing() throws Exception {
@@ -39,5 +43,24 @@ class DemoTest {
         assertTrue(Integer.parseInt(writes.group(1)) > 0, "the first run writes");
         assertTrue(writes.find());
         assertEquals("0", writes.group(1), "the second run writes nothing");
+        // a stock Moodle: said once, plainly, then the field is created and filled once
+        String missing = "User profile field 'netypareo_usertype' does not exist in Moodle: create it (Site "
+                + "administration > Users > User profile fields) or set sync.users.usertype-field to blank";
+        assertEquals(1, out.lines().filter(l -> l.startsWith(missing)).count(), out);
+        assertTrue(writes.find());
+        assertTrue(Integer.parseInt(writes.group(1)) > 0, "the field is filled once it exists");
+        assertTrue(out.contains("User profile field 'netypareo_usertype' is kept by Moodle again"), out);
+        assertTrue(writes.find());
+        assertEquals("0", writes.group(1), "then nothing is written again");
+        assertFalse(writes.find());
+    }
+
+    @Test
+    void withoutTheProfileFieldStepTheDemoStopsAfterTheWriteFreeRun() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Demo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        assertEquals(2, Pattern.compile("write calls (\\d+)").matcher(out).results().count(), out);
     }
 }

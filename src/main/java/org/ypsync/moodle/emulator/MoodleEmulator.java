@@ -260,6 +260,20 @@ public final class MoodleEmulator implements AutoCloseable {
         return configure(() -> cfg.profileFields.put(shortname, displayName));
     }
 
+    /** Deletes a user profile field, as an administrator would: every user's value of it goes with it. */
+    public MoodleEmulator removeProfileField(String shortname) {
+        return configure(() -> {
+            cfg.profileFields.remove(shortname);
+            for (UserRow u : List.copyOf(site.db.users.values())) {
+                if (u.customfields.containsKey(shortname)) {
+                    UserRow row = u.copy();
+                    row.customfields.remove(shortname);
+                    site.db.putUser(row);
+                }
+            }
+        });
+    }
+
     /**
      * Not stock Moodle: a site with a plugin or event observer that lower-cases every e-mail as it is stored, so
      * what is read back differs from what was written (for the tests of fields a site silently normalises).
