@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ypsync.moodle.JdkHttpTransport;
 import org.ypsync.moodle.MoodleSettings;
-import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.netypareo.NetypareoRoute;
 import org.ypsync.netypareo.NetypareoException;
 import org.ypsync.netypareo.NetypareoInstance;
 
@@ -83,13 +83,15 @@ class TlsVerificationTest {
     }
 
     @Test
-    void netypareoRefusesASelfSignedCertificate() {
-        NetypareoClient client = new NetypareoClient(Duration.ofSeconds(5), Duration.ofSeconds(5));
-        NetypareoInstance instance = new NetypareoInstance(0, "tls", "TLS test", base() + "netypareo/",
-                "tls-test-token-0123456789");
-        NetypareoException e = assertThrows(NetypareoException.class, () -> client.readAll(instance, "sites"));
-        assertTrue(e.getCause() instanceof SSLHandshakeException, String.valueOf(e.getCause()));
-        assertEquals(0, REQUESTS.get(), "no request (and no token) reached the server");
+    void netypareoRefusesASelfSignedCertificate() throws Exception {
+        // through ypsync's route and its netypareoHttp component, as configured from netypareo.http.*
+        try (NetypareoRoute client = NetypareoRoute.start(5000, 5000)) {
+            NetypareoInstance instance = new NetypareoInstance(0, "tls", "TLS test", base() + "netypareo/",
+                    "tls-test-token-0123456789");
+            NetypareoException e = assertThrows(NetypareoException.class, () -> client.readAll(instance, "sites"));
+            assertTrue(e.getCause() instanceof SSLHandshakeException, String.valueOf(e.getCause()));
+            assertEquals(0, REQUESTS.get(), "no request (and no token) reached the server");
+        }
     }
 
     @Test
