@@ -114,7 +114,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
                         .orElse(BatchExecutor.DEFAULT_MOODLE_CONCURRENCY), false));
         // the cache stage's batches of streamed records count towards its progress lines
         context.getCamelContextExtension().addInterceptStrategy(new org.ypsync.ops.BatchProgress("cacheStage", "stage"));
-        registry.bind("cacheStage", new CacheStage(settings, store.cache(), store.cacheStatus(), deadLetters));
+        registry.bind("cacheStage", new CacheStage(settings, store.cache(), new org.ypsync.store.CacheApply(store.dataSource()), store.cacheStatus(), deadLetters));
 
         MoodleSettings moodleSettings = moodleSettings(settings);
         MoodleClient moodle = new MoodleClient(moodleSettings,

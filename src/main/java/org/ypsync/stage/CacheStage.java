@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ypsync.netypareo.NetypareoCalls;
@@ -21,6 +22,7 @@ import org.ypsync.netypareo.RecordStream;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRuns;
+import org.ypsync.store.CacheApply;
 import org.ypsync.store.CacheKind;
 import org.ypsync.store.CacheRepository;
 import org.ypsync.store.CacheRepository.KindCounts;
@@ -40,11 +42,14 @@ public final class CacheStage {
 
     private final Settings settings;
     private final CacheRepository cache;
+    private final CacheApply apply;
+    private volatile ProducerTemplate template;
     private final CacheStatusRepository status;
     private final DeadLetters deadLetters;
 
-    public CacheStage(Settings settings, CacheRepository cache, CacheStatusRepository status,
+    public CacheStage(Settings settings, CacheRepository cache, CacheApply apply, CacheStatusRepository status,
                       DeadLetters deadLetters) {
+        this.apply = apply;
         this.settings = settings;
         this.cache = cache;
         this.status = status;
@@ -219,52 +224,55 @@ public final class CacheStage {
         StageRun stageRun = StageRuns.current(exchange);
         NetypareoInstance instance = run.getInstance();
         run.close();
-        try {
-            Map<CacheKind, Integer> staged = cache.stagedCounts(run.getId());
-            int total = staged.values().stream().mapToInt(Integer::intValue).sum();
-            stageRun.addRead(total);
-            long ms = Duration.between(run.getStartedAt(), Instant.now()).toMillis();
-            if (run.isFailed()) {
-                String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
-                        + run.getFailure();
-                REPORT.info("  {}", why);
-                stageRun.fail(why);
-                status.record(instance.index(), run.getStartedAt(), false, "FAILED", run.getFailure(), ms);
-                return;
-            }
-            REPORT.info("Reading {} records...", total);
-            run.notes().forEach(n -> REPORT.info("  note: {}", n));
-            Set<CacheKind> kinds = run.fetchedKinds();
-            Optional<String> refused = CacheGuard.check(staged, cache.acceptedCounts(instance.index()), kinds,
-                    settings.decimal("sync.guard.min-ratio"));
-            if (refused.isPresent() && !stageRun.force()) {
-                String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
-                        + refused.get() + "; run 'run cache --force' to accept it";
-                REPORT.info("  {}", why);
-                stageRun.fail(why);
-                status.record(instance.index(), run.getStartedAt(), false, "REFUSED", refused.get(), ms);
-                return;
-            }
-            Map<CacheKind, KindCounts> counts = cache.apply(run.getId(), instance.index(), kinds,
-                    run.incompleteKinds(), Instant.now(), !stageRun.dryRun());
-            int created = 0;
-            int changed = 0;
-            for (var e : counts.entrySet()) {
-                KindCounts k = e.getValue();
-                created += k.created();
-                changed += k.changed();
-                REPORT.info("  {}: {} read, {} new, {} changed, {} gone", e.getKey().label(), k.read(), k.created(),
-                        k.changed(), k.gone());
-            }
-            stageRun.addCreated(created);
-            stageRun.addUpdated(changed);
-            stageRun.addUnchanged(total - created - changed);
-            if (!stageRun.dryRun()) {
-                status.record(instance.index(), run.getStartedAt(), true, "OK", String.join("; ", run.notes()), ms);
-            }
-        } finally {
-            cache.discard(run.getId());
+        Map<CacheKind, Integer> staged = cache.stagedCounts(run.getId());
+        int total = staged.values().stream().mapToInt(Integer::intValue).sum();
+        stageRun.addRead(total);
+        long ms = Duration.between(run.getStartedAt(), Instant.now()).toMillis();
+        if (run.isFailed()) {
+            String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
+                    + run.getFailure();
+            REPORT.info("  {}", why);
+            stageRun.fail(why);
+            status.record(instance.index(), run.getStartedAt(), false, "FAILED", run.getFailure(), ms);
+            return;
         }
+        REPORT.info("Reading {} records...", total);
+        run.notes().forEach(n -> REPORT.info("  note: {}", n));
+        Set<CacheKind> kinds = run.fetchedKinds();
+        Optional<String> refused = CacheGuard.check(staged, cache.acceptedCounts(instance.index()), kinds,
+                settings.decimal("sync.guard.min-ratio"));
+        if (refused.isPresent() && !stageRun.force()) {
+            String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
+                    + refused.get() + "; run 'run cache --force' to accept it";
+            REPORT.info("  {}", why);
+            stageRun.fail(why);
+            status.record(instance.index(), run.getStartedAt(), false, "REFUSED", refused.get(), ms);
+            return;
+        }
+        Map<CacheKind, KindCounts> counts = apply.apply(template(exchange), run.getId(), instance.index(), kinds,
+                run.incompleteKinds(), Instant.now(), !stageRun.dryRun());
+        int created = 0;
+        int changed = 0;
+        for (var e : counts.entrySet()) {
+            KindCounts k = e.getValue();
+            created += k.created();
+            changed += k.changed();
+            REPORT.info("  {}: {} read, {} new, {} changed, {} gone", e.getKey().label(), k.read(), k.created(),
+                    k.changed(), k.gone());
+        }
+        stageRun.addCreated(created);
+        stageRun.addUpdated(changed);
+        stageRun.addUnchanged(total - created - changed);
+        if (!stageRun.dryRun()) {
+            status.record(instance.index(), run.getStartedAt(), true, "OK", String.join("; ", run.notes()), ms);
+        }
+    }
+
+    private ProducerTemplate template(Exchange exchange) {
+        if (template == null) {
+            template = exchange.getContext().createProducerTemplate();
+        }
+        return template;
     }
 
     private static CacheRun run(Exchange exchange) {

@@ -3,8 +3,7 @@ package org.ypsync.netypareo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
@@ -12,7 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
-import org.ypsync.Launcher;
+import org.ypsync.TestMain;
 
 /**
  * For the tests: ypsync's real Camel Main (its routes, its netypareoHttp component configured from
@@ -32,23 +31,13 @@ public final class NetypareoRoute implements AutoCloseable {
 
     /** Starts the context with these NetYpareo timeouts (ms). */
     public static NetypareoRoute start(long connectTimeoutMs, long readTimeoutMs) throws Exception {
-        Main main = new Main(Launcher.class);
-        Properties props = new Properties();
-        props.put("ypsync.schedule.enabled", "false");
-        props.put("camel.management.enabled", "false");
-        props.put("camel.main.jmx-enabled", "false");
-        props.put("camel.component.quartz.auto-start-scheduler", "false");
-        props.put("ypsync.store.url", "jdbc:h2:mem:netypareo-route-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        props.put("netypareo.http.connect-timeout-ms", String.valueOf(connectTimeoutMs));
-        props.put("netypareo.http.read-timeout-ms", String.valueOf(readTimeoutMs));
-        main.setOverrideProperties(props);
-        main.start();
+        Main main = TestMain.start(Map.of("netypareo.http.connect-timeout-ms", String.valueOf(connectTimeoutMs),
+                "netypareo.http.read-timeout-ms", String.valueOf(readTimeoutMs)));
         main.getCamelContext().addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 // the records are read while the exchange is in flight, as the cache stage's split reads them
                 from(OPEN).routeId("test-netypareo-open").to("direct:netypareo-get").process(e -> {
-                    @SuppressWarnings("unchecked")
                     Handler handler = e.getProperty(HANDLER, Handler.class);
                     handler.handle(e.getIn().getBody(RecordStream.class));
                 });
