@@ -31,8 +31,16 @@ public final class NetypareoRoute implements AutoCloseable {
 
     /** Starts the context with these NetYpareo timeouts (ms). */
     public static NetypareoRoute start(long connectTimeoutMs, long readTimeoutMs) throws Exception {
-        Main main = TestMain.start(Map.of("netypareo.http.connect-timeout-ms", String.valueOf(connectTimeoutMs),
-                "netypareo.http.read-timeout-ms", String.valueOf(readTimeoutMs)));
+        return start(connectTimeoutMs, readTimeoutMs, Map.of());
+    }
+
+    /** Starts the context with these NetYpareo timeouts (ms) and other keys ({@code netypareo.http.*}...). */
+    public static NetypareoRoute start(long connectTimeoutMs, long readTimeoutMs, Map<String, String> keys)
+            throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(keys);
+        all.put("netypareo.http.connect-timeout-ms", String.valueOf(connectTimeoutMs));
+        all.put("netypareo.http.read-timeout-ms", String.valueOf(readTimeoutMs));
+        Main main = TestMain.start(all);
         main.getCamelContext().addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
