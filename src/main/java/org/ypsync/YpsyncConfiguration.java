@@ -77,7 +77,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
         YpsyncMetrics metrics = new YpsyncMetrics(meterRegistry(context));
         metrics.registerStages(StageRunner.STAGES, () -> store.deadLetters().countsByStage());
         // NetYpareo GETs: the named http component of routes/cache.camel.yaml (netypareo-get), and its route's steps
-        context.addComponent("netypareoHttp", HttpComponents.create(settings, "netypareo.http"));
+        context.addComponent("netypareoHttp", HttpComponents.create(context, settings, "netypareo.http"));
         NetypareoCalls netypareo = new NetypareoCalls(settings.millis("netypareo.http.connect-timeout-ms").toMillis(),
                 settings.millis("netypareo.http.read-timeout-ms").toMillis());
         EndpointNames endpoints = new EndpointNames(endpointTemplates(settings));
