@@ -11,7 +11,7 @@ import org.ypsync.moodle.MoodleBatchStrategy;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
 import org.ypsync.netypareo.NetypareoCalls;
-import org.ypsync.moodle.JdkHttpTransport;
+import org.ypsync.moodle.CamelMoodleTransport;
 import org.ypsync.moodle.MoodlePreflight;
 import org.ypsync.ops.Check;
 import org.ypsync.ops.DeadLetterReplay;
@@ -45,7 +45,10 @@ public class YpsyncConfiguration implements CamelConfiguration {
     /** The moodle.* keys, as the Moodle client reads them; the token is registered as a secret. */
     static MoodleSettings moodleSettings(Settings settings) {
         Map<String, String> cfg = new HashMap<>();
-        for (String key : List.of("url", "token", "connect-timeout-ms", "read-timeout-ms", "max-input-vars",
+        // the timeouts configure the moodleHttp component; the client names them in its messages
+        settings.optional("moodle.http.connect-timeout-ms").ifPresent(v -> cfg.put("connect-timeout-ms", v));
+        settings.optional("moodle.http.read-timeout-ms").ifPresent(v -> cfg.put("read-timeout-ms", v));
+        for (String key : List.of("url", "token", "max-input-vars",
                 "input-vars-margin", "max-records-per-batch", "retry.max-attempts", "retry.initial-backoff-ms",
                 "retry.multiplier", "retry.max-backoff-ms", "password-policy", "allow-shared-email")) {
             settings.optional("moodle." + key).ifPresent(v -> cfg.put(key, v));
@@ -95,6 +98,23 @@ public class YpsyncConfiguration implements CamelConfiguration {
         StageRuns stageRuns = new StageRuns(store.runs(), locks, store.deadLetters(), metrics);
 
         var registry = context.getRegistry();
+        // with camel.main.log-mask (on in application.properties), Camel's tracer, message history and log EIP print
+        // bodies and headers through this formatter: the form body of a Moodle call holds the token
+        if (registry.lookupByName(org.apache.camel.spi.MaskingFormatter.CUSTOM_LOG_MASK_REF) == null) {
+            registry.bind(org.apache.camel.spi.MaskingFormatter.CUSTOM_LOG_MASK_REF,
+                    (org.apache.camel.spi.MaskingFormatter) Secrets::mask);
+        }
+        // the tracer (camel.main.tracing) does not go through that formatter: its lines are masked here
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() {
+                org.apache.camel.spi.Tracer tracer = context.getTracer();
+                org.apache.camel.spi.ExchangeFormatter formatter = tracer == null ? null : tracer.getExchangeFormatter();
+                if (formatter != null && !(formatter instanceof MaskedExchangeFormatter)) {
+                    tracer.setExchangeFormatter(new MaskedExchangeFormatter(formatter));
+                }
+            }
+        }, true, true);
         registry.bind("ypsyncSettings", settings);
         registry.bind("ypsyncStore", store);
         // the store's pool, for the routes' sql: endpoints (dataSource=#ypsyncDataSource)
@@ -117,8 +137,10 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("cacheStage", new CacheStage(settings, store.cache(), new org.ypsync.store.CacheApply(store.dataSource()), store.cacheStatus(), deadLetters));
 
         MoodleSettings moodleSettings = moodleSettings(settings);
+        // every Moodle call goes through the route direct:moodle-call and this component (moodle.http.*)
+        context.addComponent("moodleHttp", HttpComponents.create(context, settings, "moodle.http"));
         MoodleClient moodle = new MoodleClient(moodleSettings,
-                new ObservedMoodleTransport(new JdkHttpTransport(moodleSettings), metrics));
+                new ObservedMoodleTransport(new CamelMoodleTransport(context, moodleSettings), metrics));
         DriftSchedule drift = new DriftSchedule(settings.integer("sync.drift.every-runs"), store.runs());
         registry.bind("moodleClient", moodle);
         registry.bind("moodleBatchStrategy", new MoodleBatchStrategy(moodle.settings()));
@@ -181,5 +203,14 @@ public class YpsyncConfiguration implements CamelConfiguration {
             settings.optional("netypareo.path." + name).ifPresent(t -> out.put(name, t));
         }
         return out;
+    }
+
+    /** An exchange formatter whose text has every registered secret masked. */
+    record MaskedExchangeFormatter(org.apache.camel.spi.ExchangeFormatter delegate)
+            implements org.apache.camel.spi.ExchangeFormatter {
+        @Override
+        public String format(org.apache.camel.Exchange exchange) {
+            return Secrets.mask(delegate.format(exchange));
+        }
     }
 }

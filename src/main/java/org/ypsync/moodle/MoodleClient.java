@@ -11,8 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
@@ -86,10 +84,6 @@ public class MoodleClient {
     private final AtomicLong requests = new AtomicLong();
     private volatile MoodleFatalException fatal;
 
-    public MoodleClient(MoodleSettings settings) {
-        this(settings, new JdkHttpTransport(settings), Sleeper.THREAD);
-    }
-
     public MoodleClient(MoodleSettings settings, MoodleTransport transport) {
         this(settings, transport, Sleeper.THREAD);
     }
@@ -98,6 +92,11 @@ public class MoodleClient {
         this.settings = settings;
         this.transport = transport;
         this.sleeper = sleeper;
+    }
+
+    /** A new client with the same settings and transport (this one was stopped by a fatal error). */
+    public MoodleClient renewed() {
+        return new MoodleClient(settings, transport, sleeper);
     }
 
     public MoodleSettings settings() {
@@ -198,10 +197,9 @@ public class MoodleClient {
         MoodleTransport.Reply reply;
         try {
             reply = transport.post(body);
-        } catch (HttpConnectTimeoutException e) {
-            throw transientFailure(function, "connecttimeout", "connect timed out", false, e);
-        } catch (HttpTimeoutException e) {
-            throw transientFailure(function, "timeout", "no answer within " + settings.readTimeout(), true, e);
+        } catch (MoodleTransport.Timeout e) {
+            throw e.connecting() ? transientFailure(function, "connecttimeout", "connect timed out", false, e)
+                    : transientFailure(function, "timeout", "no answer within " + settings.readTimeout(), true, e);
         } catch (ConnectException e) {
             throw transientFailure(function, "connectfailed", "connection refused or unreachable", false, e);
         } catch (IOException e) {

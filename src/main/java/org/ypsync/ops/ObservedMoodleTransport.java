@@ -1,7 +1,6 @@
 package org.ypsync.ops;
 
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ypsync.moodle.MoodleTransport;
@@ -31,7 +30,7 @@ public final class ObservedMoodleTransport implements MoodleTransport {
             Reply reply = delegate.post(formBody);
             outcome = outcome(reply);
             return reply;
-        } catch (HttpTimeoutException e) {
+        } catch (MoodleTransport.Timeout e) {
             outcome = "timeout";
             throw e;
         } finally {

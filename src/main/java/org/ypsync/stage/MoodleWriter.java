@@ -77,7 +77,7 @@ public final class MoodleWriter {
      * to the service) must be able to reach Moodle without restarting ypsync.
      */
     static MoodleClient renewed(MoodleClient client) {
-        return client.isStopped() ? new MoodleClient(client.settings()) : client;
+        return client.isStopped() ? client.renewed() : client;
     }
 
     private static BatchResult notSent(List<Map<String, Object>> batch, String reason) {

@@ -25,7 +25,7 @@ class MoodleBatchRouteHttpTest extends CamelTestSupport {
     final MoodleSettings settings = MoodleSettings.of(moodle.url(), moodle.token())
             .withInputVars(1000, 100).withMaxRecordsPerBatch(200)
             .withRetry(3, Duration.ofMillis(10), 2.0, Duration.ofMillis(50));
-    final MoodleClient client = new MoodleClient(settings);
+    final MoodleClient client = MoodleRoute.client(settings);
 
     @AfterEach
     void stopMoodle() {

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The client against the Moodle emulator over real HTTP (java.net.http to com.sun.net.httpserver). */
+/** The client against the Moodle emulator over real HTTP (the route direct:moodle-call and moodleHttp to com.sun.net.httpserver). */
 class MoodleClientHttpTest {
 
     MoodleEmulator moodle;
@@ -43,7 +43,7 @@ class MoodleClientHttpTest {
     }
 
     MoodleClient client() {
-        return new MoodleClient(settings());
+        return MoodleRoute.client(settings());
     }
 
     static Map<String, Object> user(int i) {
@@ -82,7 +82,7 @@ class MoodleClientHttpTest {
 
     @Test
     void badTokenIsFatalAndNeverSentTwice() {
-        MoodleClient c = new MoodleClient(MoodleSettings.of(moodle.url(), "0123456789abcdef0123456789abcdef"));
+        MoodleClient c = MoodleRoute.client(MoodleSettings.of(moodle.url(), "0123456789abcdef0123456789abcdef"));
         PreflightReport r = MoodlePreflight.check(c, MoodleClient.FUNCTIONS);
         assertEquals("invalidtoken", r.errorcode());
         assertThrows(MoodleFatalException.class, () -> c.createUsers(users(0, 5)));
@@ -222,7 +222,7 @@ class MoodleClientHttpTest {
     @Test
     void batchesAreCutUnderMaxInputVars() {
         moodle.maxInputVars(1000);
-        MoodleClient c = new MoodleClient(settings().withInputVars(1000, 100).withMaxRecordsPerBatch(500));
+        MoodleClient c = MoodleRoute.client(settings().withInputVars(1000, 100).withMaxRecordsPerBatch(500));
         BatchResult r = c.createUsers(users(0, 400)); // 7 fields a user: 2804 fields in one request
         assertTrue(r.allSucceeded(), r.toString());
         assertEquals(400, createdUsers(), "no user lost to PHP's silent truncation");
@@ -233,7 +233,7 @@ class MoodleClientHttpTest {
     void withoutCuttingTheEmulatorWouldTruncate() {
         // control: the same 400 users in one raw call over max_input_vars lose users silently
         moodle.maxInputVars(1000);
-        MoodleClient c = new MoodleClient(settings().withInputVars(5000, 0));
+        MoodleClient c = MoodleRoute.client(settings().withInputVars(5000, 0));
         try {
             JsonNode created = c.call("core_user_create_users", Map.of("users", users(0, 400)));
             assertTrue(created.size() < 400, "created " + created.size()); // cut on a record boundary
@@ -246,7 +246,7 @@ class MoodleClientHttpTest {
     @Test
     void aCreateThatTimedOutIsNotDuplicated() {
         moodle.timeoutAfterWrite("core_user_create_users", 1, Duration.ofSeconds(3));
-        MoodleClient c = new MoodleClient(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
+        MoodleClient c = MoodleRoute.client(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
         BatchResult r = c.createUsers(users(0, 10));
         assertTrue(r.allSucceeded(), r.toString());
         assertEquals(10, createdUsers());
@@ -348,7 +348,7 @@ class MoodleClientHttpTest {
     @Test
     void aCohortCreateThatTimedOutIsNotDuplicated() {
         moodle.timeoutAfterWrite("core_cohort_create_cohorts", 1, Duration.ofSeconds(3));
-        MoodleClient c = new MoodleClient(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
+        MoodleClient c = MoodleRoute.client(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
         BatchResult r = c.createCohorts(List.of(
                 Map.of("categorytype", Map.of("type", "system"), "name", "A", "idnumber", "COH-A"),
                 Map.of("categorytype", Map.of("type", "system"), "name", "B", "idnumber", "COH-B")));
@@ -376,7 +376,7 @@ class MoodleClientHttpTest {
         try (LogCapture logs = new LogCapture()) {
             moodle.maintenanceForNextCalls(1);
             moodle.timeoutAfterWrite("core_user_create_users", 1, Duration.ofSeconds(3));
-            MoodleClient c = new MoodleClient(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
+            MoodleClient c = MoodleRoute.client(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
             org.slf4j.LoggerFactory.getLogger(getClass()).info("using {} / {}", c, c.settings());
             MoodlePreflight.check(c, MoodleClient.FUNCTIONS);
             Map<String, Object> bad = user(50);

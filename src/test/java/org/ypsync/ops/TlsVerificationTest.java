@@ -29,7 +29,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ypsync.moodle.JdkHttpTransport;
+import org.ypsync.moodle.CamelMoodleTransport;
+import org.ypsync.moodle.MoodleRoute;
+import org.ypsync.moodle.MoodleTransport;
 import org.ypsync.moodle.MoodleSettings;
 import org.ypsync.netypareo.NetypareoRoute;
 import org.ypsync.netypareo.NetypareoException;
@@ -111,11 +113,30 @@ class TlsVerificationTest {
 
     @Test
     void moodleRefusesASelfSignedCertificate() {
-        JdkHttpTransport transport = new JdkHttpTransport(MoodleSettings.fromConfig(Map.of("url", base() + "moodle",
-                "token", "tls-test-moodle-token-0123456789", "connect-timeout-ms", "5000")));
+        // through ypsync's route direct:moodle-call and its moodleHttp component, as configured from moodle.http.*
+        MoodleSettings settings = MoodleSettings.fromConfig(Map.of("url", base() + "moodle",
+                "token", "tls-test-moodle-token-0123456789", "connect-timeout-ms", "5000"));
+        MoodleTransport transport = new CamelMoodleTransport(MoodleRoute.context(settings), settings);
         assertThrows(SSLHandshakeException.class, () -> transport.post("wstoken=tls-test-moodle-token-0123456789"
                 + "&wsfunction=core_webservice_get_site_info"));
         assertEquals(0, REQUESTS.get(), "no request (and no token) reached the server");
+    }
+
+    /** A private CA's Moodle is reached once its certificate is in moodle.http.trust-store. */
+    @Test
+    void moodleTrustsTheConfiguredTrustStore() throws Exception {
+        org.apache.camel.main.Main main = org.ypsync.TestMain.start(Map.of("moodle.http.trust-store",
+                "file:" + certificate, "moodle.http.trust-store-password", "changeit"));
+        try {
+            MoodleSettings settings = MoodleSettings.of(base() + "moodle", "tls-test-moodle-token-0123456789");
+            MoodleTransport.Reply reply = new CamelMoodleTransport(main.getCamelContext(), settings)
+                    .post("wstoken=tls-test-moodle-token-0123456789&wsfunction=core_webservice_get_site_info");
+            assertEquals(200, reply.status());
+            assertEquals("[]", reply.body());
+            assertEquals(1, REQUESTS.getAndSet(0), "one request, over verified TLS");
+        } finally {
+            main.stop();
+        }
     }
 
     @Test

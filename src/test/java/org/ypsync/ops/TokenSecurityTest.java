@@ -38,11 +38,14 @@ import org.ypsync.store.Store;
  * Neither the NetYpareo tokens nor the Moodle token leave the process, during runs that fail in every way they
  * can: NetYpareo 401, 500 (with an error page that echoes the token), timeout, malformed body and a malformed
  * record; Moodle with a revoked token, in maintenance (503), refusing records. Looked for in every log event
- * (every library at DEBUG, before masking), the dead_letter, stage_run and stage_lock tables, every JMX attribute
- * and operation answer of ypsync's bean and Camel's MBeans, and the health and metrics endpoints.
+ * (every library at DEBUG, before masking), the dead_letter, stage_run and stage_lock tables, every endpoint URI of
+ * the context, every JMX attribute and operation answer of ypsync's bean and Camel's MBeans, and the health and
+ * metrics endpoints.
  */
 @CamelMainTest(mainClass = Launcher.class, useJmx = true, properties = {
         "ypsync.schedule.enabled=false",
+        // the tracer prints every exchange's body and headers (a Moodle call's body holds the token)
+        "camel.main.tracing=true",
         "netypareo.http.read-timeout-ms=800",
         "netypareo.retry.max-redeliveries=1",
         "netypareo.retry.initial-delay-ms=20",
@@ -60,6 +63,9 @@ class TokenSecurityTest {
 
     @BeanInject("ypsyncStore")
     Store store;
+
+    @BeanInject
+    org.apache.camel.CamelContext context;
 
     @BeforeAll
     static void world() throws Exception {
@@ -128,7 +134,12 @@ class TokenSecurityTest {
             env.moodle().revokeToken();
             runs.add(run("groups"));
 
-            // the operator's views, while the logs are still captured
+            // the operator's views, while the logs are still captured: every endpoint URI of the context (the
+            // http endpoints of netypareoHttp and moodleHttp among them), every JMX attribute
+            List<String> uris = context.getEndpoints().stream().map(e -> e.getEndpointUri()).toList();
+            assertTrue(uris.stream().anyMatch(u -> u.startsWith("moodleHttp:")), uris.toString());
+            assertTrue(uris.stream().anyMatch(u -> u.startsWith("netypareoHttp:")), uris.toString());
+            uris.forEach(u -> seen.append(u).append('\n'));
             seen.append(jmx());
             HttpClient http = HttpClient.newHttpClient();
             for (String path : List.of("/observe/health", "/observe/metrics", "/observe/info")) {
@@ -161,6 +172,7 @@ class TokenSecurityTest {
         assertTrue(text.contains("ypsync_moodle_calls_seconds_count{function=\"core_user_create_users\",outcome=\"ok\"}"),
                 "the metrics were read");
         assertTrue(text.contains("outcome=\"http_503\""), "the metrics saw the maintenance");
+        assertTrue(text.contains("Body: wstoken=****"), "the tracer printed the Moodle calls, masked");
         for (String token : tokens) {
             assertFalse(text.contains(token), "a token leaked: " + context(text, token));
         }
