@@ -2,6 +2,7 @@ package org.ypsync;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 import java.util.HashMap;
 import java.util.List;
@@ -86,7 +87,11 @@ public class YpsyncConfiguration implements CamelConfiguration {
         EndpointNames endpoints = new EndpointNames(endpointTemplates(settings));
         netypareo.observe((instance, path, outcome, nanos) -> metrics.netypareoCall(instance, endpoints.name(path),
                 outcome, nanos));
-        DeadLetters deadLetters = new DeadLetters(store.deadLetters(), metrics);
+        // the run history and the dead letters are written by routes/operations.camel.yaml (camel-sql on this
+        // DataSource); the beans hand their rows to those routes
+        ProducerTemplate storeWrites = context.createProducerTemplate();
+        context.addService(storeWrites, true, true);
+        DeadLetters deadLetters = new DeadLetters(storeWrites, metrics);
         StageLocks locks = new StageLocks(store.locks(),
                 java.time.Duration.ofSeconds(settings.optional("ypsync.lock.ttl-seconds").map(Long::parseLong).orElse(300L)));
         context.addService(new ServiceSupport() {
@@ -95,7 +100,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
                 locks.close();
             }
         }, true, true);
-        StageRuns stageRuns = new StageRuns(store.runs(), locks, store.deadLetters(), metrics);
+        StageRuns stageRuns = new StageRuns(storeWrites, locks, metrics);
 
         var registry = context.getRegistry();
         // with camel.main.log-mask (on in application.properties), Camel's tracer, message history and log EIP print

@@ -1,20 +1,24 @@
 package org.ypsync.ops;
 
+import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ypsync.store.DeadLetterRepository;
-import org.ypsync.store.RunRepository;
+import org.ypsync.store.CacheStatusRepository;
+import org.ypsync.store.RunRepository.RunCounts;
 
 /**
  * Opens and closes stage runs for the stage routes: {@code begin} takes the stage's lock and puts a
- * {@link StageRun} on the exchange, the stage fills it in, {@code end} writes the run history row, clears the
- * dead letters the run resolved, releases the lock, keeps the run for JMX and puts it in the body.
+ * {@link StageRun} on the exchange, the stage fills it in, {@code end} sends the run to the route
+ * {@code run-history} (routes/operations.camel.yaml: the history row and the dead letters the run resolved, through
+ * camel-sql), releases the lock, keeps the run for JMX and puts it in the body.
  *
  * <p>A stage that is already running (here, from another trigger, or on another node) is refused at once: the
  * run ends FAILED with "stage X is already running on &lt;owner&gt; since &lt;time&gt;" and the route stops.
@@ -26,24 +30,21 @@ public final class StageRuns {
     public static final String HEADER_DRY_RUN = "ypsyncDryRun";
     public static final String HEADER_FORCE = "ypsyncForce";
 
+    /** The route that records an ended run (its body: a row of {@link #historyRow}). */
+    public static final String HISTORY = "direct:run-history";
+
     private static final Logger REPORT_LOG = LoggerFactory.getLogger("ypsync.report");
     private static final Logger LOG = LoggerFactory.getLogger(StageRuns.class);
 
-    private final RunRepository runs;
+    private final ProducerTemplate template;
     private final StageLocks locks;
-    private final DeadLetterRepository deadLetters;
     private final YpsyncMetrics metrics;
     private final Map<String, StageRun> last = new ConcurrentHashMap<>();
 
-    public StageRuns(RunRepository runs) {
-        this(runs, null, null, null);
-    }
-
-    /** Any of {@code locks}, {@code deadLetters} and {@code metrics} may be null (no locking, no clearing, no metrics). */
-    public StageRuns(RunRepository runs, StageLocks locks, DeadLetterRepository deadLetters, YpsyncMetrics metrics) {
-        this.runs = runs;
+    /** {@code locks} and {@code metrics} may be null (no locking, no metrics). */
+    public StageRuns(ProducerTemplate template, StageLocks locks, YpsyncMetrics metrics) {
+        this.template = template;
         this.locks = locks;
-        this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
 
@@ -95,17 +96,16 @@ public final class StageRuns {
             return;
         }
         try {
-            runs.record(run.stage(), null, run.startedAt(), run.endedAt(), run.outcome().name(), run.dryRun(),
-                    run.counts(), run.message());
-            if (heldLock && deadLetters != null && !run.dryRun() && run.outcome() != StageRun.Outcome.FAILED) {
-                // the run did its work: what it did not dead-letter again now succeeds
-                int resolved = deadLetters.clearResolved(run.stage(), run.id());
-                if (resolved > 0) {
-                    REPORT_LOG.info("  {}: {} earlier dead letter(s) resolved", run.stage(), resolved);
-                }
+            // the run did its work (a run refused by the lock did none): what it did not dead-letter again now succeeds
+            boolean resolves = heldLock && !run.dryRun() && run.outcome() != StageRun.Outcome.FAILED;
+            Exchange written = template.send(HISTORY, ex -> {
+                ex.setProperty(RUN, run);
+                ex.getIn().setBody(historyRow(run, resolves));
+            });
+            if (written.getException() != null) {
+                LOG.warn("Could not record the run of stage {}: {}", run.stage(),
+                        Secrets.mask(written.getException().getMessage()));
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not record the run of stage {}: {}", run.stage(), Secrets.mask(e.getMessage()));
         } finally {
             if (heldLock && locks != null) {
                 locks.release(run.stage());
@@ -123,6 +123,27 @@ public final class StageRuns {
         }
         report.add(run);
         exchange.getIn().setBody(run);
+    }
+
+    /** An ended run as the parameters of the SQL of run-history, and whether it resolves the stage's dead letters. */
+    static Map<String, Object> historyRow(StageRun run, boolean resolves) {
+        RunCounts c = run.counts();
+        Map<String, Object> row = new HashMap<>();
+        row.put("stage", run.stage());
+        row.put("runId", run.id());
+        row.put("startedAt", Timestamp.from(run.startedAt()));
+        row.put("endedAt", Timestamp.from(run.endedAt()));
+        row.put("outcome", run.outcome().name());
+        row.put("dryRun", run.dryRun());
+        row.put("read", c.read());
+        row.put("created", c.created());
+        row.put("updated", c.updated());
+        row.put("unchanged", c.unchanged());
+        row.put("suspended", c.suspended());
+        row.put("failed", c.failed());
+        row.put("message", CacheStatusRepository.truncate(run.message()));
+        row.put("resolves", resolves);
+        return row;
     }
 
     /** The last run of each stage in this process (for JMX attributes). */

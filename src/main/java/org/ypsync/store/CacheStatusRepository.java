@@ -62,7 +62,7 @@ public final class CacheStatusRepository {
         return ts == null ? null : ts.toInstant();
     }
 
-    static String truncate(String s) {
+    public static String truncate(String s) {
         return s == null || s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
     }
 }

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Run history: one row per run of a stage (and per instance within it). */
+/**
+ * Reads the run history: one row per run of a stage. The rows are written on the stage routes' path, through
+ * camel-sql (route run-history, routes/operations.camel.yaml); what reads them here builds inputs (the drift
+ * schedule) or answers operators (status, JMX, health) outside any route.
+ */
 public final class RunRepository {
 
     /** Counts of one run. */
@@ -22,15 +26,6 @@ public final class RunRepository {
 
     RunRepository(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    public void record(String stage, Integer instanceIndex, Instant startedAt, Instant endedAt, String outcome,
-                       boolean dryRun, RunCounts c, String message) {
-        Jdbc.update(dataSource, "INSERT INTO stage_run (stage, instance_index, started_at, ended_at, outcome, dry_run, "
-                + "read_count, created_count, updated_count, unchanged_count, suspended_count, failed_count, message) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stage, instanceIndex, startedAt, endedAt, outcome,
-                dryRun, c.read(), c.created(), c.updated(), c.unchanged(), c.suspended(), c.failed(),
-                CacheStatusRepository.truncate(message));
     }
 
     /** How many runs of a stage (not dry runs) the history holds. */

@@ -11,22 +11,25 @@ import org.ypsync.store.DeadLetterRepository.DeadLetter;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
 
-/** Dead letters across runs, on H2 and PostgreSQL: counted per record, removed once the record succeeds. */
+/**
+ * Dead letters across runs, on H2 and PostgreSQL, written by the store-write routes as a run writes them: counted per
+ * record, removed once the record succeeds.
+ */
 class DeadLetterRetryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void aRecordThatFailsAgainIsCountedAndOneThatSucceedsLeaves(String db) {
-        try (Store store = TestDatabases.open(db)) {
+        try (Store store = TestDatabases.open(db); StoreWrites writes = StoreWrites.on(store)) {
             DeadLetterRepository dl = store.deadLetters();
-            dl.add("users", 0, "student:1", "no e-mail", "rejected", null, "run-1");
-            dl.add("users", 0, "student:2", "e-mail taken", "rejected", null, "run-1");
-            dl.add("users", null, null, "odd failure", null, null, "run-1");
-            dl.add("tutors", 0, "tutor:9", "no e-mail", "rejected", null, "run-t");
+            writes.deadLetter("users", 0, "student:1", "no e-mail", "rejected", null, "run-1");
+            writes.deadLetter("users", 0, "student:2", "e-mail taken", "rejected", null, "run-1");
+            writes.deadLetter("users", null, null, "odd failure", null, null, "run-1");
+            writes.deadLetter("tutors", 0, "tutor:9", "no e-mail", "rejected", null, "run-t");
 
             // run 2: student 1 fails again with another reason; student 2 and the keyless one succeed
-            dl.add("users", 0, "student:1", "invalid e-mail", "rejected", null, "run-2");
-            assertEquals(2, dl.clearResolved("users", "run-2"));
+            writes.deadLetter("users", 0, "student:1", "invalid e-mail", "rejected", null, "run-2");
+            assertEquals(2, writes.clearResolved("users", "run-2"));
 
             List<DeadLetter> users = dl.list("users");
             assertEquals(1, users.size());
@@ -42,18 +45,18 @@ class DeadLetterRetryTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void twoFailuresWithOneKeyInOneRunAreTwoRows(String db) {
-        try (Store store = TestDatabases.open(db)) {
+        try (Store store = TestDatabases.open(db); StoreWrites writes = StoreWrites.on(store)) {
             DeadLetterRepository dl = store.deadLetters();
-            dl.add("cache", 0, "utilisateur/apprenants", "malformed record A", "malformed", "{a}", "run-1");
-            dl.add("cache", 0, "utilisateur/apprenants", "malformed record B", "malformed", "{b}", "run-1");
+            writes.deadLetter("cache", 0, "utilisateur/apprenants", "malformed record A", "malformed", "{a}", "run-1");
+            writes.deadLetter("cache", 0, "utilisateur/apprenants", "malformed record B", "malformed", "{b}", "run-1");
             assertEquals(2, dl.count("cache"));
             // next run: both fail again; each earlier row is taken once, attempts 2 each
-            dl.add("cache", 0, "utilisateur/apprenants", "malformed record A", "malformed", "{a}", "run-2");
-            dl.add("cache", 0, "utilisateur/apprenants", "malformed record B", "malformed", "{b}", "run-2");
-            assertEquals(0, dl.clearResolved("cache", "run-2"));
+            writes.deadLetter("cache", 0, "utilisateur/apprenants", "malformed record A", "malformed", "{a}", "run-2");
+            writes.deadLetter("cache", 0, "utilisateur/apprenants", "malformed record B", "malformed", "{b}", "run-2");
+            assertEquals(0, writes.clearResolved("cache", "run-2"));
             assertEquals(List.of(2, 2), dl.list("cache").stream().map(DeadLetter::attempts).toList());
             // same key on another instance is another record
-            dl.add("cache", 1, "utilisateur/apprenants", "malformed", "malformed", null, "run-2");
+            writes.deadLetter("cache", 1, "utilisateur/apprenants", "malformed", "malformed", null, "run-2");
             assertEquals(3, dl.count("cache"));
         }
     }

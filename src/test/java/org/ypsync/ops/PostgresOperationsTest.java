@@ -102,7 +102,9 @@ class PostgresOperationsTest {
         assertEquals(dead - 1, store.deadLetters().count("users"));
 
         // a slow cache run elsewhere: status shows it, and a replay of the cache is refused, not run twice
-        store.deadLetters().add("cache", 0, "sites", "an old failure", "test", null);
+        try (StoreWrites writes = StoreWrites.on(store)) {
+            writes.deadLetter("cache", 0, "sites", "an old failure", "test", null, null);
+        }
         env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofMillis(2500)));
         CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> {
             try {
