@@ -54,6 +54,10 @@ public class YpsyncConfiguration implements CamelConfiguration {
                 "retry.multiplier", "retry.max-backoff-ms", "password-policy", "allow-shared-email")) {
             settings.optional("moodle." + key).ifPresent(v -> cfg.put(key, v));
         }
+        for (String function : MoodleClient.BATCHED_WRITES) {
+            String key = "max-records-per-batch." + function;
+            settings.optional("moodle." + key).ifPresent(v -> cfg.put(key, v));
+        }
         Secrets.register(cfg.get("token"));
         return MoodleSettings.fromConfig(cfg);
     }
@@ -148,7 +152,14 @@ public class YpsyncConfiguration implements CamelConfiguration {
                 new ObservedMoodleTransport(new CamelMoodleTransport(context, moodleSettings), metrics));
         DriftSchedule drift = new DriftSchedule(settings.integer("sync.drift.every-runs"), store.runs());
         registry.bind("moodleClient", moodle);
-        registry.bind("moodleBatchStrategy", new MoodleBatchStrategy(moodle.settings()));
+        // one batching strategy per write function, each at the function's own record cap (routes/moodle.camel.yaml)
+        Map.of(MoodleClient.CREATE_USERS, "moodleCreateUsersBatches",
+                MoodleClient.UPDATE_USERS, "moodleUpdateUsersBatches",
+                MoodleClient.CREATE_COHORTS, "moodleCreateCohortsBatches",
+                MoodleClient.UPDATE_COHORTS, "moodleUpdateCohortsBatches",
+                MoodleClient.ADD_COHORT_MEMBERS, "moodleAddCohortMembersBatches",
+                MoodleClient.DELETE_COHORT_MEMBERS, "moodleDeleteCohortMembersBatches")
+                .forEach((function, bean) -> registry.bind(bean, new MoodleBatchStrategy(moodle.settings(), function)));
         registry.bind("moodleWriter", new MoodleWriter(moodle));
         registry.bind("cohortStage", new CohortStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
         registry.bind("userStage", new UserStage(settings, store.cacheReader(), store.links(), store.fieldStates(), moodle,

@@ -216,8 +216,9 @@ public final class Bench {
             DemoEnvironment env = envRef.get();
             MoodleEmulator moodle = env.moodle();
             Floor floor = floor(context, o);
-            out.printf(Locale.ROOT, "floor settings: batches of at most %d records and %,d form fields,"
-                            + " %d write call(s) in flight (%s)%n", floor.maxRecords(), floor.fieldBudget(),
+            out.printf(Locale.ROOT, "floor settings: batches of at most %d records (%s) and %,d form fields,"
+                            + " %d write call(s) in flight (%s)%n", floor.maxRecords(),
+                    new java.util.TreeMap<>(floor.maxRecordsByFunction()), floor.fieldBudget(),
                     floor.concurrency(), CONCURRENCY_KEY);
             StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
             phases.add(phase("1/3 full first sync", runner, moodle, heap, floor, out));
@@ -247,7 +248,7 @@ public final class Bench {
         BatchExecutor executor = context.getRegistry().lookupByNameAndType("moodleBatchExecutor", BatchExecutor.class);
         int concurrency = executor == null ? 1 : executor.concurrency();
         return new Floor(o.latencyMs(), o.itemLatencyMs(), Math.max(1, concurrency), s.fieldBudget(),
-                s.maxRecordsPerBatch());
+                s.maxRecordsPerBatch(), s.maxRecordsByFunction());
     }
 
     static Phase phase(String name, StageRunner runner, MoodleEmulator moodle, HeapMonitor heap, Floor floor,

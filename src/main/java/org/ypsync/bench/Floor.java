@@ -2,6 +2,7 @@ package org.ypsync.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -13,7 +14,8 @@ import java.util.PriorityQueue;
  * its batches spread over {@code concurrency} lanes (longest first). Our own CPU, the store and the emulator's own
  * processing are not in the floor: they are what the ratio wall / floor measures.
  */
-public record Floor(double callLatencyMs, double itemLatencyMs, int concurrency, int fieldBudget, int maxRecords) {
+public record Floor(double callLatencyMs, double itemLatencyMs, int concurrency, int fieldBudget, int maxRecords,
+                    Map<String, Integer> maxRecordsByFunction) {
 
     /** Form fields of a call besides its records (wstoken, wsfunction, moodlewsrestformat and one spare). */
     static final int CALL_FIELDS = 4;
@@ -22,6 +24,17 @@ public record Floor(double callLatencyMs, double itemLatencyMs, int concurrency,
         if (concurrency < 1 || maxRecords < 1 || fieldBudget <= CALL_FIELDS) {
             throw new IllegalArgumentException("invalid floor settings");
         }
+        maxRecordsByFunction = Map.copyOf(maxRecordsByFunction);
+    }
+
+    /** One record cap for every function. */
+    public Floor(double callLatencyMs, double itemLatencyMs, int concurrency, int fieldBudget, int maxRecords) {
+        this(callLatencyMs, itemLatencyMs, concurrency, fieldBudget, maxRecords, Map.of());
+    }
+
+    /** The record cap of a write function: its own (moodle.max-records-per-batch.<function>), or the default one. */
+    public int maxRecords(String function) {
+        return maxRecordsByFunction.getOrDefault(function, maxRecords);
     }
 
     /** One function's work in one stage: rows written (0 for reads) and, for reads, the calls made. */
@@ -41,9 +54,9 @@ public record Floor(double callLatencyMs, double itemLatencyMs, int concurrency,
         };
     }
 
-    /** The largest safe batch of a write function: the field budget and the record cap. */
+    /** The largest safe batch of a write function: the field budget and the function's record cap. */
     public int batchSize(String function) {
-        return Math.max(1, Math.min(maxRecords, (fieldBudget - CALL_FIELDS) / fieldsPerRecord(function)));
+        return Math.max(1, Math.min(maxRecords(function), (fieldBudget - CALL_FIELDS) / fieldsPerRecord(function)));
     }
 
     /** The fewest calls a step needs. */

@@ -8,8 +8,11 @@ import java.util.List;
 
 /**
  * Groups records (exchange bodies, e.g. {@code Map<String,Object>} users) into a {@code List} that fits one Moodle
- * call: the group's form fields ({@link FormEncoder#countFields}: the 4 call fields plus every leaf of every
- * record) stay within {@code maxInputVars - margin}, and the group holds at most {@code maxRecords} records.
+ * call of one write function: the group's form fields ({@link FormEncoder#countFields}: the 4 call fields plus
+ * every leaf of every record) stay within {@code maxInputVars - margin}, and the group holds at most the
+ * function's record cap ({@link MoodleSettings#maxRecordsPerBatch(String)}): the {@link BatchLimit} the client
+ * cuts to as well. One strategy per function: each batching route of {@code routes/moodle.camel.yaml} names its
+ * own ({@code moodleCreateUsersBatches}, {@code moodleAddCohortMembersBatches}, ...).
  *
  * <p>Pre-completion (Camel 4 folded {@code PreCompletionAwareAggregationStrategy} into
  * {@link AggregationStrategy#canPreComplete()}/{@link #preComplete}): when the next record would exceed either
@@ -29,7 +32,7 @@ import java.util.List;
  *       - setHeader: { name: CamelAggregationCompleteAllGroupsInclusive, simple: "${exchangeProperty.CamelSplitComplete}" }
  *       - aggregate:
  *           correlationExpression: { constant: users }
- *           aggregationStrategy: "#moodleBatchStrategy"
+ *           aggregationStrategy: moodleCreateUsersBatches
  *           completionPredicate: { simple: "${exchangeProperty.CamelSplitComplete}" }  # required option, not evaluated
  *           executorService: moodleSyncExecutor   # bean: org.apache.camel.util.concurrent.SynchronousExecutorService
  *           steps: [ ... call the MoodleClient with the List ... ]
@@ -50,27 +53,32 @@ public class MoodleBatchStrategy implements AggregationStrategy {
     /** Exchange property: form fields the group will use (call fields included). */
     public static final String FIELDS = "MoodleBatchFields";
 
-    private final int fieldBudget;
-    private final int maxRecords;
+    private final BatchLimit limit;
 
-    public MoodleBatchStrategy(int fieldBudget, int maxRecords) {
-        if (fieldBudget <= FormEncoder.FIXED_FIELDS || maxRecords < 1) {
-            throw new IllegalArgumentException("fieldBudget " + fieldBudget + ", maxRecords " + maxRecords);
-        }
-        this.fieldBudget = fieldBudget;
-        this.maxRecords = maxRecords;
+    public MoodleBatchStrategy(BatchLimit limit) {
+        this.limit = limit;
     }
 
+    public MoodleBatchStrategy(int fieldBudget, int maxRecords) {
+        this(new BatchLimit(fieldBudget, maxRecords));
+    }
+
+    /** Batches of one write function: its own record cap, or the default one. */
+    public MoodleBatchStrategy(MoodleSettings settings, String function) {
+        this(BatchLimit.of(settings, function));
+    }
+
+    /** Batches at the default record cap ({@code moodle.max-records-per-batch}). */
     public MoodleBatchStrategy(MoodleSettings settings) {
-        this(settings.fieldBudget(), settings.maxRecordsPerBatch());
+        this(new BatchLimit(settings.fieldBudget(), settings.maxRecordsPerBatch()));
     }
 
     public int fieldBudget() {
-        return fieldBudget;
+        return limit.fieldBudget();
     }
 
     public int maxRecords() {
-        return maxRecords;
+        return limit.maxRecords();
     }
 
     @Override
@@ -86,7 +94,7 @@ public class MoodleBatchStrategy implements AggregationStrategy {
         int size = group(oldExchange).size();
         int fields = oldExchange.getProperty(FIELDS, FormEncoder.FIXED_FIELDS, Integer.class);
         int next = FormEncoder.countLeaves(newExchange.getMessage().getBody());
-        return size >= maxRecords || fields + next > fieldBudget;
+        return limit.full(size, fields, next);
     }
 
     @Override

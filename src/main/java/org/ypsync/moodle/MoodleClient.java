@@ -63,6 +63,10 @@ public class MoodleClient {
             CREATE_COHORTS, UPDATE_COHORTS, GET_COHORTS, GET_COHORT_MEMBERS, ADD_COHORT_MEMBERS,
             DELETE_COHORT_MEMBERS, SITE_INFO);
 
+    /** The write functions whose records go out in batches, each with its own record cap (MoodleSettings). */
+    public static final List<String> BATCHED_WRITES = List.of(CREATE_USERS, UPDATE_USERS, CREATE_COHORTS,
+            UPDATE_COHORTS, ADD_COHORT_MEMBERS, DELETE_COHORT_MEMBERS);
+
     /** Writes that are not idempotent: never re-sent blindly after the request may have been executed. */
     static final Set<String> NON_IDEMPOTENT = Set.of(CREATE_USERS, CREATE_COHORTS, "core_course_create_courses",
             "core_course_create_categories", "core_group_create_groups");
@@ -378,15 +382,14 @@ public class MoodleClient {
         return ok;
     }
 
-    /** Cuts indices into groups under the field budget and the record cap. */
-    static List<List<Integer>> cut(List<Integer> idx, Function<Integer, Integer> leavesOf, int budget,
-                                   int maxRecords) {
+    /** Cuts indices into groups under the function's limit: the field budget and its record cap. */
+    static List<List<Integer>> cut(List<Integer> idx, Function<Integer, Integer> leavesOf, BatchLimit limit) {
         List<List<Integer>> out = new ArrayList<>();
         List<Integer> cur = new ArrayList<>();
         int fields = FormEncoder.FIXED_FIELDS;
         for (int i : idx) {
             int leaves = leavesOf.apply(i);
-            if (!cur.isEmpty() && (fields + leaves > budget || cur.size() >= maxRecords)) {
+            if (limit.full(cur.size(), fields, leaves)) {
                 out.add(cur);
                 cur = new ArrayList<>();
                 fields = FormEncoder.FIXED_FIELDS;
@@ -403,7 +406,7 @@ public class MoodleClient {
     private BatchResult runBatch(Op op, Slots slots, List<Integer> valid) {
         // count what is sent (the wire form), not the caller's record
         List<List<Integer>> groups = cut(valid, i -> FormEncoder.countLeaves(op.wire().apply(slots.record(i))),
-                settings.fieldBudget(), settings.maxRecordsPerBatch());
+                BatchLimit.of(settings, op.function()));
         try {
             for (List<Integer> group : groups) {
                 run(op, group, slots);

@@ -22,6 +22,20 @@ class BenchTest {
     }
 
     @Test
+    void eachFunctionHasTheClientsOwnCap() {
+        Floor caps = new Floor(20, 2, 2, 4800, 100, java.util.Map.of("core_cohort_add_cohort_members", 1000,
+                "core_cohort_delete_cohort_members", 1000));
+        assertEquals(100, caps.batchSize("core_user_create_users"));
+        // 14,779 members of the M full sync: 15 calls of at most 1,000 (the budget would allow (4800 - 4) / 4 = 1,199)
+        assertEquals(1000, caps.batchSize("core_cohort_add_cohort_members"));
+        assertEquals(15, caps.calls(new Floor.Step("groups", "core_cohort_add_cohort_members", true, 14_779, 0)));
+        // the budget still binds first where the cap is above it
+        Floor tight = new Floor(20, 2, 1, 404, 100, java.util.Map.of("core_cohort_add_cohort_members", 1000));
+        assertEquals(100, tight.batchSize("core_cohort_add_cohort_members"));
+        assertEquals(40, tight.batchSize("core_user_create_users"));
+    }
+
+    @Test
     void aStepsFloorIsTheMakespanOfItsBatchesOverTheLanes() {
         // 250 rows: batches 100, 100, 50 cost 220, 220, 120 ms; two lanes: 220 | 220 + 120
         assertEquals(340.0, floor.millis(new Floor.Step("users", "core_user_create_users", true, 250, 0)), 1e-9);

@@ -31,6 +31,9 @@ import org.ypsync.ops.StageRunner;
         "ypsync.schedule.enabled=false",
         "ypsync.cache.batch-size=10",
         "moodle.max-records-per-batch=10",
+        "moodle.max-records-per-batch.core_user_update_users=10",
+        "moodle.max-records-per-batch.core_cohort_add_cohort_members=10",
+        "moodle.max-records-per-batch.core_cohort_delete_cohort_members=10",
         "moodle.write-concurrency=3"})
 class LongSplitRouteTest {
     private static DemoEnvironment env;

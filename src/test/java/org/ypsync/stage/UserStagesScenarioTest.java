@@ -662,6 +662,26 @@ class UserStagesScenarioTest {
     }
 
     @Test
+    void hundredsOfSiteCohortMembersGoInOneAddCall() throws Exception {
+        world.reset(store, DataSetSize.SMALL);
+        ok(runner, "cache", "site-cohorts");
+        world.moodle().resetCounters();
+        world.proxy.clear();
+        StageRun users = one(runner, "users", false, false);
+        long added = world.moodle().itemsWritten("core_cohort_add_cohort_members", "added");
+        assertTrue(added > 400, added + " members; " + users.summary());
+        // moodle.max-records-per-batch.core_cohort_add_cohort_members = 1000: every member of the run in one call,
+        // 4 fields each, under the emulator's max_input_vars of 5000 (which drops the fields past it, as PHP does)
+        assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"), world.writesByFunction());
+        List<Map<String, String>> calls = world.proxy.calls("core_cohort_add_cohort_members");
+        assertEquals(1, calls.size());
+        int fields = calls.get(0).size();
+        assertTrue(fields >= 4 * added && fields <= 4800, fields + " form fields for " + added + " members");
+        ok(runner, "tutors");
+        world.assertUsersMatch(world.expected(), Set.of()); // every member in its site cohort: none lost
+    }
+
+    @Test
     void hundredsOfPeopleGoInFullBatchesAndAReRunWritesNothing() throws Exception {
         world.reset(store, DataSetSize.SMALL);
         ok(runner, "cache", "site-cohorts");
