@@ -10,13 +10,14 @@ import org.ypsync.cluster.QuartzCluster;
 import org.ypsync.moodle.MoodleBatchStrategy;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
-import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.netypareo.NetypareoCalls;
 import org.ypsync.moodle.JdkHttpTransport;
 import org.ypsync.moodle.MoodlePreflight;
 import org.ypsync.ops.Check;
 import org.ypsync.ops.DeadLetterReplay;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.EndpointNames;
+import org.ypsync.ops.HttpComponents;
 import org.ypsync.ops.ObservedMoodleTransport;
 import org.ypsync.ops.Secrets;
 import org.ypsync.ops.StageLocks;
@@ -75,8 +76,10 @@ public class YpsyncConfiguration implements CamelConfiguration {
 
         YpsyncMetrics metrics = new YpsyncMetrics(meterRegistry(context));
         metrics.registerStages(StageRunner.STAGES, () -> store.deadLetters().countsByStage());
-        NetypareoClient netypareo = new NetypareoClient(settings.millis("netypareo.connect-timeout-ms"),
-                settings.millis("netypareo.read-timeout-ms"));
+        // NetYpareo GETs: the named http component of routes/cache.camel.yaml (netypareo-get), and its route's steps
+        context.addComponent("netypareoHttp", HttpComponents.create(context, settings, "netypareo.http"));
+        NetypareoCalls netypareo = new NetypareoCalls(settings.millis("netypareo.http.connect-timeout-ms").toMillis(),
+                settings.millis("netypareo.http.read-timeout-ms").toMillis());
         EndpointNames endpoints = new EndpointNames(endpointTemplates(settings));
         netypareo.observe((instance, path, outcome, nanos) -> metrics.netypareoCall(instance, endpoints.name(path),
                 outcome, nanos));
@@ -94,6 +97,9 @@ public class YpsyncConfiguration implements CamelConfiguration {
         var registry = context.getRegistry();
         registry.bind("ypsyncSettings", settings);
         registry.bind("ypsyncStore", store);
+        // the store's pool, for the routes' sql: endpoints (dataSource=#ypsyncDataSource)
+        registry.bind("ypsyncDataSource", store.dataSource());
+        registry.bind("netypareoCalls", netypareo);
         registry.bind("deadLetters", deadLetters);
         registry.bind("stageRuns", stageRuns);
         registry.bind("cacheBatchStrategy", new CacheBatchStrategy());
@@ -108,7 +114,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
                         .orElse(BatchExecutor.DEFAULT_MOODLE_CONCURRENCY), false));
         // the cache stage's batches of streamed records count towards its progress lines
         context.getCamelContextExtension().addInterceptStrategy(new org.ypsync.ops.BatchProgress("cacheStage", "stage"));
-        registry.bind("cacheStage", new CacheStage(settings, netypareo, store.cache(), store.cacheStatus(), deadLetters));
+        registry.bind("cacheStage", new CacheStage(settings, store.cache(), new org.ypsync.store.CacheApply(store.dataSource()), store.cacheStatus(), deadLetters));
 
         MoodleSettings moodleSettings = moodleSettings(settings);
         MoodleClient moodle = new MoodleClient(moodleSettings,
@@ -121,7 +127,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("userStage", new UserStage(settings, store.cacheReader(), store.links(), store.fieldStates(), moodle,
                 deadLetters, drift));
 
-        registry.bind("check", new Check(settings, moodle, netypareo,
+        registry.bind("check", new Check(settings, moodle, context,
                 new org.ypsync.ops.FieldKeepingCheck(settings, store.links(), store.fieldStates(), moodle)));
 
         StageRunner runner = new StageRunner(context);

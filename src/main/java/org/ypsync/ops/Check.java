@@ -12,7 +12,10 @@ import java.util.TreeSet;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodlePreflight;
 import org.ypsync.moodle.PreflightReport;
-import org.ypsync.netypareo.NetypareoClient;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.ypsync.netypareo.NetypareoCalls;
 import org.ypsync.netypareo.NetypareoEndpoint;
 import org.ypsync.netypareo.NetypareoException;
 import org.ypsync.netypareo.NetypareoInstance;
@@ -29,13 +32,15 @@ import org.ypsync.stage.Settings;
 public final class Check {
     private final Settings settings;
     private final MoodleClient moodle;
-    private final NetypareoClient netypareo;
+    private final CamelContext context;
     private final FieldKeepingCheck fields;
+    private volatile ProducerTemplate template;
 
-    public Check(Settings settings, MoodleClient moodle, NetypareoClient netypareo, FieldKeepingCheck fields) {
+    /** NetYpareo is reached through the same route as the cache stage ({@code direct:netypareo-read}). */
+    public Check(Settings settings, MoodleClient moodle, CamelContext context, FieldKeepingCheck fields) {
         this.settings = settings;
         this.moodle = moodle;
-        this.netypareo = netypareo;
+        this.context = context;
         this.fields = fields;
     }
 
@@ -61,7 +66,7 @@ public final class Check {
         }
         for (NetypareoInstance instance : settings.instances()) {
             for (Map.Entry<String, String> endpoint : endpoints(instance).entrySet()) {
-                Optional<String> problem = netypareo.probe(instance, endpoint.getValue());
+                Optional<String> problem = probe(instance, endpoint.getValue());
                 if (problem.isEmpty()) {
                     out.println("[ OK ] NetYpareo " + instance.label() + ": " + endpoint.getValue());
                 } else {
@@ -95,7 +100,7 @@ public final class Check {
     private Optional<Period> currentPeriod(NetypareoInstance instance) {
         try {
             List<Period> periods = new ArrayList<>();
-            for (JsonNode p : netypareo.readAll(instance, settings.path("periods"))) {
+            for (JsonNode p : read(instance, settings.path("periods"), null)) {
                 periods.add(NetypareoMapper.period(p));
             }
             return Periods.current(periods, LocalDate.now());
@@ -106,10 +111,40 @@ public final class Check {
 
     private Optional<String> firstGroup(NetypareoInstance instance, String groupsPath) {
         try {
-            return netypareo.readAll(instance, groupsPath).stream().findFirst()
+            return read(instance, groupsPath, 1).stream().findFirst()
                     .map(g -> g.path("codeGroupe").asText());
         } catch (NetypareoException e) {
             return Optional.empty();
         }
+    }
+
+    /** Empty when the path answers with a usable body, otherwise the problem as one line (never the token). */
+    private Optional<String> probe(NetypareoInstance instance, String path) {
+        try {
+            read(instance, path, 1);
+            return Optional.empty();
+        } catch (NetypareoException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** At most {@code limit} records (null: all) of a path, through {@code direct:netypareo-read}. */
+    @SuppressWarnings("unchecked")
+    private List<JsonNode> read(NetypareoInstance instance, String path, Integer limit) {
+        if (template == null) {
+            template = context.createProducerTemplate();
+        }
+        Exchange done = template.send("direct:netypareo-read", e -> {
+            e.setProperty(NetypareoCalls.INSTANCE, instance);
+            e.setProperty(NetypareoCalls.PATH, path);
+            e.setProperty(NetypareoCalls.LIMIT, limit);
+        });
+        if (done.getException() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (done.getException() != null) {
+            throw new IllegalStateException(done.getException());
+        }
+        return done.getMessage().getBody(List.class);
     }
 }

@@ -33,6 +33,7 @@ public final class CacheRun {
     private final Set<Integer> diplomaGroups = ConcurrentHashMap.newKeySet();
     private final Set<Integer> fcGroups = ConcurrentHashMap.newKeySet();
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> staged = ConcurrentHashMap.newKeySet();
     private volatile String failure;
     private volatile boolean closed;
 
@@ -78,6 +79,7 @@ public final class CacheRun {
 
     void close() {
         closed = true;
+        staged.clear();
     }
 
     void fetched(CacheKind kind) {
@@ -95,6 +97,11 @@ public final class CacheRun {
 
     Set<CacheKind> incompleteKinds() {
         return incomplete.isEmpty() ? EnumSet.noneOf(CacheKind.class) : EnumSet.copyOf(incomplete);
+    }
+
+    /** Whether this is the first record of this kind and key in the run (the staging key is unique). */
+    boolean firstTime(CacheKind kind, String key) {
+        return staged.add(kind.ordinal() + ":" + key);
     }
 
     void period(Period p) {

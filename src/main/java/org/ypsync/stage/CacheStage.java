@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.netypareo.NetypareoCalls;
 import org.ypsync.netypareo.NetypareoEndpoint;
 import org.ypsync.netypareo.NetypareoInstance;
 import org.ypsync.netypareo.Period;
@@ -21,9 +22,11 @@ import org.ypsync.netypareo.RecordStream;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRuns;
+import org.ypsync.store.CacheApply;
 import org.ypsync.store.CacheKind;
 import org.ypsync.store.CacheRepository;
 import org.ypsync.store.CacheRepository.KindCounts;
+import org.ypsync.store.CacheStaging;
 import org.ypsync.store.CacheStatusRepository;
 import org.ypsync.store.StagedRecord;
 
@@ -38,15 +41,16 @@ public final class CacheStage {
     private static final Logger REPORT = LoggerFactory.getLogger("ypsync.report");
 
     private final Settings settings;
-    private final NetypareoClient client;
     private final CacheRepository cache;
+    private final CacheApply apply;
+    private volatile ProducerTemplate template;
     private final CacheStatusRepository status;
     private final DeadLetters deadLetters;
 
-    public CacheStage(Settings settings, NetypareoClient client, CacheRepository cache, CacheStatusRepository status,
+    public CacheStage(Settings settings, CacheRepository cache, CacheApply apply, CacheStatusRepository status,
                       DeadLetters deadLetters) {
+        this.apply = apply;
         this.settings = settings;
-        this.client = client;
         this.cache = cache;
         this.status = status;
         this.deadLetters = deadLetters;
@@ -134,20 +138,23 @@ public final class CacheStage {
         return fetches;
     }
 
-    /** GETs the endpoint in the body; the route's error handler retries when NetYpareo is unavailable. */
-    public RecordStream open(Exchange exchange) {
+    /** The fetch in the body becomes the instance and path of {@code direct:netypareo-get}. */
+    public void request(Exchange exchange) {
         CacheRun run = run(exchange);
         CacheRun.Fetch fetch = exchange.getIn().getBody(CacheRun.Fetch.class);
-        if (fetch == null) {
-            fetch = exchange.getProperty(FETCH, CacheRun.Fetch.class);
-        }
         exchange.setProperty(FETCH, fetch);
-        RecordStream stream = client.open(run.getInstance(), fetch.path());
+        exchange.setProperty(NetypareoCalls.INSTANCE, run.getInstance());
+        exchange.setProperty(NetypareoCalls.PATH, fetch.path());
+    }
+
+    /** NetYpareo answered the fetch: its kinds count as read (the records stream next). */
+    public void opened(Exchange exchange) {
+        CacheRun run = run(exchange);
+        CacheRun.Fetch fetch = exchange.getProperty(FETCH, CacheRun.Fetch.class);
         run.fetched(fetch.kind());
         if (fetch.kind() == CacheKind.TUTORS) {
             run.fetched(CacheKind.TUTOR_STUDENTS);
         }
-        return stream;
     }
 
     /** Maps one record; groups and periods are remembered for the next fetches. */
@@ -176,18 +183,27 @@ public final class CacheStage {
         exchange.getIn().setBody(null);
     }
 
-    /** Writes a batch of rows to the staging table. */
+    /**
+     * A batch of records as rows of the staging table, for the route's {@code sql:} insert. A record NetYpareo listed
+     * twice in one answer is a dead letter and the first one is kept.
+     */
     @SuppressWarnings("unchecked")
-    public void stage(Exchange exchange) {
+    public List<Map<String, Object>> stage(Exchange exchange) {
         CacheRun run = run(exchange);
         List<StagedRecord> rows = exchange.getIn().getBody(List.class);
         if (run.isClosed() || rows == null || rows.isEmpty()) {
-            return;
+            return List.of();
         }
-        for (String duplicate : cache.stage(run.getId(), rows)) {
-            deadLetters.add(exchange, "cache", run.getInstance().index(), duplicate,
-                    "NetYpareo listed this record twice in one answer; the first one is kept", "duplicate", null);
+        List<Map<String, Object>> out = new ArrayList<>(rows.size());
+        for (StagedRecord r : rows) {
+            if (run.firstTime(r.kind(), r.key())) {
+                out.add(CacheStaging.row(run.getId(), r));
+            } else {
+                deadLetters.add(exchange, "cache", run.getInstance().index(), r.key(),
+                        "NetYpareo listed this record twice in one answer; the first one is kept", "duplicate", null);
+            }
         }
+        return out;
     }
 
     /** An endpoint failed for good (after retries): this instance's cache is left untouched. */
@@ -208,52 +224,55 @@ public final class CacheStage {
         StageRun stageRun = StageRuns.current(exchange);
         NetypareoInstance instance = run.getInstance();
         run.close();
-        try {
-            Map<CacheKind, Integer> staged = cache.stagedCounts(run.getId());
-            int total = staged.values().stream().mapToInt(Integer::intValue).sum();
-            stageRun.addRead(total);
-            long ms = Duration.between(run.getStartedAt(), Instant.now()).toMillis();
-            if (run.isFailed()) {
-                String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
-                        + run.getFailure();
-                REPORT.info("  {}", why);
-                stageRun.fail(why);
-                status.record(instance.index(), run.getStartedAt(), false, "FAILED", run.getFailure(), ms);
-                return;
-            }
-            REPORT.info("Reading {} records...", total);
-            run.notes().forEach(n -> REPORT.info("  note: {}", n));
-            Set<CacheKind> kinds = run.fetchedKinds();
-            Optional<String> refused = CacheGuard.check(staged, cache.acceptedCounts(instance.index()), kinds,
-                    settings.decimal("sync.guard.min-ratio"));
-            if (refused.isPresent() && !stageRun.force()) {
-                String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
-                        + refused.get() + "; run 'run cache --force' to accept it";
-                REPORT.info("  {}", why);
-                stageRun.fail(why);
-                status.record(instance.index(), run.getStartedAt(), false, "REFUSED", refused.get(), ms);
-                return;
-            }
-            Map<CacheKind, KindCounts> counts = cache.apply(run.getId(), instance.index(), kinds,
-                    run.incompleteKinds(), Instant.now(), !stageRun.dryRun());
-            int created = 0;
-            int changed = 0;
-            for (var e : counts.entrySet()) {
-                KindCounts k = e.getValue();
-                created += k.created();
-                changed += k.changed();
-                REPORT.info("  {}: {} read, {} new, {} changed, {} gone", e.getKey().label(), k.read(), k.created(),
-                        k.changed(), k.gone());
-            }
-            stageRun.addCreated(created);
-            stageRun.addUpdated(changed);
-            stageRun.addUnchanged(total - created - changed);
-            if (!stageRun.dryRun()) {
-                status.record(instance.index(), run.getStartedAt(), true, "OK", String.join("; ", run.notes()), ms);
-            }
-        } finally {
-            cache.discard(run.getId());
+        Map<CacheKind, Integer> staged = cache.stagedCounts(run.getId());
+        int total = staged.values().stream().mapToInt(Integer::intValue).sum();
+        stageRun.addRead(total);
+        long ms = Duration.between(run.getStartedAt(), Instant.now()).toMillis();
+        if (run.isFailed()) {
+            String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
+                    + run.getFailure();
+            REPORT.info("  {}", why);
+            stageRun.fail(why);
+            status.record(instance.index(), run.getStartedAt(), false, "FAILED", run.getFailure(), ms);
+            return;
         }
+        REPORT.info("Reading {} records...", total);
+        run.notes().forEach(n -> REPORT.info("  note: {}", n));
+        Set<CacheKind> kinds = run.fetchedKinds();
+        Optional<String> refused = CacheGuard.check(staged, cache.acceptedCounts(instance.index()), kinds,
+                settings.decimal("sync.guard.min-ratio"));
+        if (refused.isPresent() && !stageRun.force()) {
+            String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
+                    + refused.get() + "; run 'run cache --force' to accept it";
+            REPORT.info("  {}", why);
+            stageRun.fail(why);
+            status.record(instance.index(), run.getStartedAt(), false, "REFUSED", refused.get(), ms);
+            return;
+        }
+        Map<CacheKind, KindCounts> counts = apply.apply(template(exchange), run.getId(), instance.index(), kinds,
+                run.incompleteKinds(), Instant.now(), !stageRun.dryRun());
+        int created = 0;
+        int changed = 0;
+        for (var e : counts.entrySet()) {
+            KindCounts k = e.getValue();
+            created += k.created();
+            changed += k.changed();
+            REPORT.info("  {}: {} read, {} new, {} changed, {} gone", e.getKey().label(), k.read(), k.created(),
+                    k.changed(), k.gone());
+        }
+        stageRun.addCreated(created);
+        stageRun.addUpdated(changed);
+        stageRun.addUnchanged(total - created - changed);
+        if (!stageRun.dryRun()) {
+            status.record(instance.index(), run.getStartedAt(), true, "OK", String.join("; ", run.notes()), ms);
+        }
+    }
+
+    private ProducerTemplate template(Exchange exchange) {
+        if (template == null) {
+            template = exchange.getContext().createProducerTemplate();
+        }
+        return template;
     }
 
     private static CacheRun run(Exchange exchange) {

@@ -28,7 +28,7 @@ import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.netypareo.emulator.Fault;
 import org.ypsync.netypareo.emulator.NetypareoEmulator;
 
-/** The client over real HTTP against the emulator on loopback. */
+/** NetYpareo GETs through ypsync's route (direct:netypareo-get, netypareoHttp) over real HTTP against the emulator. */
 class NetypareoClientTest {
     private static final LocalDate TODAY = LocalDate.of(2026, 11, 25);
     private static final String TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig";
@@ -37,18 +37,18 @@ class NetypareoClientTest {
     private static NetypareoEmulator emulator;
     private static NetypareoInstance keyed;
     private static NetypareoInstance array;
-    private static NetypareoClient client;
+    private static NetypareoRoute client;
     private static final List<Throwable> seen = new ArrayList<>();
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         EmulatedData data = DataSetGenerator.generate(42, 0, DataSetSize.DEMO, TODAY);
         emulator = NetypareoEmulator.start()
                 .addInstance("demo", TOKEN, Envelope.KEYED, data)
                 .addInstance("same", TOKEN_B, Envelope.ARRAY, data);
         keyed = emulator.instance(0, "demo", "Test Ymag");
         array = emulator.instance(1, "same", "Same data, arrays");
-        client = new NetypareoClient(Duration.ofSeconds(2), Duration.ofMillis(500));
+        client = NetypareoRoute.start(2000, 500);
     }
 
     @AfterEach
@@ -58,6 +58,7 @@ class NetypareoClientTest {
 
     @AfterAll
     static void stop() {
+        client.close();
         emulator.close();
         // no exception seen in this class ever shows a token
         assertFalse(seen.isEmpty());
@@ -102,7 +103,7 @@ class NetypareoClientTest {
 
     @Test
     void streamReportsEnvelopeKeysAndCount() {
-        try (RecordStream s = client.open(keyed, "sites")) {
+        client.open(keyed, "sites", s -> {
             assertEquals(Envelope.KEYED, s.envelope());
             s.next();
             assertEquals("10", s.currentKey());
@@ -110,12 +111,12 @@ class NetypareoClientTest {
             assertEquals("11", s.currentKey());
             assertFalse(s.hasNext());
             assertEquals(2, s.count());
-        }
-        try (RecordStream s = client.open(array, "sites")) {
+        });
+        client.open(array, "sites", s -> {
             assertEquals(Envelope.ARRAY, s.envelope());
             s.next();
             assertEquals("0", s.currentKey());
-        }
+        });
     }
 
     @Test
@@ -130,7 +131,7 @@ class NetypareoClientTest {
     void wrongTokenIs401AccessDenied() {
         NetypareoInstance wrong = new NetypareoInstance(0, "demo", "Test Ymag", keyed.baseUrl(), TOKEN_B);
         NetypareoAccessDeniedException e = expect(NetypareoAccessDeniedException.class,
-                () -> client.open(wrong, "sites"));
+                () -> client.open(wrong, "sites", RecordStream::hasNext));
         assertEquals(401, e.status());
         assertEquals("demo", e.instanceId());
         assertEquals("sites", e.path());
@@ -152,7 +153,7 @@ class NetypareoClientTest {
     @Test
     void unknownPathIs404NamingPathUrlAndKey() {
         NetypareoNotFoundException e = expect(NetypareoNotFoundException.class,
-                () -> client.open(keyed, "utilisateur/formateurs"));
+                () -> client.open(keyed, "utilisateur/formateurs", RecordStream::hasNext));
         assertEquals(404, e.status());
         assertTrue(e.getMessage().contains("'utilisateur/formateurs'"), e.getMessage());
         assertTrue(e.getMessage().contains(emulator.baseUrl("demo") + "index.php/r/v1/utilisateur/formateurs"),
@@ -161,28 +162,28 @@ class NetypareoClientTest {
 
         emulator.fault("demo", "utilisateur/tuteurs", Fault.status(404));
         NetypareoNotFoundException t = expect(NetypareoNotFoundException.class,
-                () -> client.open(keyed, "utilisateur/tuteurs"));
+                () -> client.open(keyed, "utilisateur/tuteurs", RecordStream::hasNext));
         assertTrue(t.getMessage().contains("netypareo.path.tutors"), t.getMessage());
     }
 
     @Test
     void serverErrorsAndThrottlingAreUnavailable() {
         emulator.fault("demo", "sites", Fault.status(500));
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites"));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertEquals(500, e.status());
         assertTrue(e.retryable());
         emulator.clearFaults();
         emulator.fault("demo", "sites", Fault.status(503));
-        assertEquals(503, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites")).status());
+        assertEquals(503, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext)).status());
         emulator.clearFaults();
         emulator.fault("demo", "sites", Fault.status(429));
-        assertEquals(429, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites")).status());
+        assertEquals(429, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext)).status());
     }
 
     @Test
     void otherStatusesAreGenericErrors() {
         emulator.fault("demo", "sites", Fault.status(400));
-        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites"));
+        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertEquals(400, e.status());
         assertFalse(e.retryable());
         assertTrue(e.getMessage().endsWith("unexpected HTTP 400 for 'sites' at " + emulator.baseUrl("demo")
@@ -192,7 +193,7 @@ class NetypareoClientTest {
     @Test
     void redirectsAreNotFollowed() {
         emulator.fault("demo", "sites", Fault.status(302));
-        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites"));
+        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertEquals(302, e.status());
         assertTrue(e.getMessage().contains("redirected (HTTP 302)"), e.getMessage());
     }
@@ -202,7 +203,7 @@ class NetypareoClientTest {
         emulator.fault("demo", "sites", Fault.status(500, "text/html",
                 "<html><head><style>b {}</style></head><body><h1>Erreur</h1>\n<p>Jeton " + TOKEN
                         + " : base indisponible</p></body></html>"));
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites"));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertTrue(e.getMessage().endsWith(": Erreur Jeton **** : base indisponible"), e.getMessage());
     }
 
@@ -220,7 +221,7 @@ class NetypareoClientTest {
     void answerSlowerThanTheReadTimeoutIsUnavailable() {
         emulator.fault("demo", "sites", Fault.delay(Duration.ofSeconds(5)));
         long start = System.nanoTime();
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites"));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(4)) < 0);
         assertEquals(0, e.status());
         assertTrue(e.getMessage().contains("500 ms"), e.getMessage());
@@ -230,11 +231,8 @@ class NetypareoClientTest {
     void stallMidBodyIsUnavailable() {
         emulator.fault("demo", "utilisateur/apprenants", Fault.stallMidBody(Duration.ofSeconds(5)));
         long start = System.nanoTime();
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> {
-            try (RecordStream s = client.open(keyed, "utilisateur/apprenants")) {
-                s.forEachRemaining(n -> { });
-            }
-        });
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class,
+                () -> client.open(keyed, "utilisateur/apprenants", s -> s.forEachRemaining(n -> { })));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(4)) < 0);
         assertTrue(e.getMessage().contains("read timed out"), e.getMessage());
     }
@@ -246,7 +244,7 @@ class NetypareoClientTest {
             port = s.getLocalPort();
         }
         NetypareoInstance closed = new NetypareoInstance(0, "down", null, "http://127.0.0.1:" + port + "/x/", TOKEN);
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(closed, "sites"));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(closed, "sites", RecordStream::hasNext));
         assertEquals("down", e.instanceId());
         assertTrue(client.probe(closed, "sites").isPresent());
     }
@@ -255,7 +253,7 @@ class NetypareoClientTest {
     void htmlInsteadOfJsonIsMalformedBody() {
         emulator.fault("demo", "sites", Fault.malformedBody());
         NetypareoMalformedBodyException e = expect(NetypareoMalformedBodyException.class,
-                () -> client.open(keyed, "sites"));
+                () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertTrue(e.getMessage().contains("'sites'"), e.getMessage());
         assertTrue(e.getMessage().contains("not JSON (Content-Type text/html"), e.getMessage());
     }
@@ -274,12 +272,12 @@ class NetypareoClientTest {
     void truncatedBodyIsMalformedWhileIterating() {
         emulator.fault("demo", "utilisateur/apprenants", Fault.truncatedBody());
         List<JsonNode> got = new ArrayList<>();
-        try (RecordStream s = client.open(keyed, "utilisateur/apprenants")) {
+        client.open(keyed, "utilisateur/apprenants", s -> {
             NetypareoMalformedBodyException e = expect(NetypareoMalformedBodyException.class,
                     () -> s.forEachRemaining(got::add));
             assertTrue(e.getMessage().contains("utilisateur/apprenants"), e.getMessage());
             assertThrows(NetypareoMalformedBodyException.class, s::hasNext, "a failed stream stays failed");
-        }
+        });
         assertFalse(got.isEmpty(), "the valid start was streamed");
         assertTrue(got.size() > 1);
         assertTrue(got.size() < emulator.data("demo").students().size());
@@ -293,10 +291,10 @@ class NetypareoClientTest {
         emulator.fault(null, "utilisateur/tuteurs", Fault.emptyList());
         assertEquals(List.of(), client.readAll(keyed, "utilisateur/tuteurs"));
         assertEquals(List.of(), client.readAll(array, "utilisateur/tuteurs"));
-        try (RecordStream s = client.open(keyed, "utilisateur/tuteurs")) {
+        client.open(keyed, "utilisateur/tuteurs", s -> {
             assertFalse(s.hasNext());
             assertThrows(java.util.NoSuchElementException.class, s::next);
-        }
+        });
     }
 
     @Test
@@ -310,9 +308,7 @@ class NetypareoClientTest {
 
     @Test
     void closingEarlyLeavesTheClientUsable() {
-        try (RecordStream s = client.open(keyed, "utilisateur/apprenants")) {
-            s.next();
-        }
+        client.open(keyed, "utilisateur/apprenants", RecordStream::next);
         assertEquals(emulator.data("demo").students().size(), client.readAll(keyed, "utilisateur/apprenants").size());
     }
 
@@ -342,10 +338,10 @@ class NetypareoClientTest {
     @Test
     void exceptionsCarryNoToken() {
         NetypareoException e = expect(NetypareoException.class, () -> {
-            throw NetypareoClient.classify(keyed, "sites", NetypareoClient.uri(keyed, "sites"), 418);
+            throw NetypareoHttp.classify(keyed, "sites", NetypareoHttp.uri(keyed, "sites"), 418);
         });
         assertInstanceOf(NetypareoException.class, e);
         assertFalse(e.getMessage().contains(TOKEN));
-        assertEquals("http://127.0.0.1/x", NetypareoClient.safe("http://user:" + TOKEN + "@127.0.0.1/x"));
+        assertEquals("http://127.0.0.1/x", NetypareoHttp.safe("http://user:" + TOKEN + "@127.0.0.1/x"));
     }
 }

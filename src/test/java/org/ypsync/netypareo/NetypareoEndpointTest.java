@@ -77,10 +77,10 @@ class NetypareoEndpointTest {
     void clientUrlAppendsTheApiPrefixOnce() {
         String t = "tok";
         assertEquals(URI.create("http://h/netypareo/index.php/r/v1/sites"),
-                NetypareoClient.uri(new NetypareoInstance(0, "a", null, "http://h/netypareo", t), "sites"));
+                NetypareoHttp.uri(new NetypareoInstance(0, "a", null, "http://h/netypareo", t), "sites"));
         assertEquals(URI.create("https://x.ymag.cloud/index.php/r/v1/sites"),
-                NetypareoClient.uri(new NetypareoInstance(0, "a", null, "https://x.ymag.cloud/index.php", t), "sites"));
+                NetypareoHttp.uri(new NetypareoInstance(0, "a", null, "https://x.ymag.cloud/index.php", t), "sites"));
         assertEquals(URI.create("https://x.ymag.cloud/index.php/r/v1/sites"),
-                NetypareoClient.uri(new NetypareoInstance(0, "a", null, "https://x.ymag.cloud/index.php/r/v1/", t), "/sites"));
+                NetypareoHttp.uri(new NetypareoInstance(0, "a", null, "https://x.ymag.cloud/index.php/r/v1/", t), "/sites"));
     }
 }

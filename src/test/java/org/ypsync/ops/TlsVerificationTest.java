@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ypsync.moodle.JdkHttpTransport;
 import org.ypsync.moodle.MoodleSettings;
-import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.netypareo.NetypareoRoute;
 import org.ypsync.netypareo.NetypareoException;
 import org.ypsync.netypareo.NetypareoInstance;
 
@@ -42,10 +42,12 @@ import org.ypsync.netypareo.NetypareoInstance;
 class TlsVerificationTest {
     private static HttpsServer server;
     private static final AtomicInteger REQUESTS = new AtomicInteger();
+    private static Path certificate;
 
     @BeforeAll
     static void selfSignedServer(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("self-signed.p12");
+        certificate = store;
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "loopback", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                 "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
@@ -83,13 +85,28 @@ class TlsVerificationTest {
     }
 
     @Test
-    void netypareoRefusesASelfSignedCertificate() {
-        NetypareoClient client = new NetypareoClient(Duration.ofSeconds(5), Duration.ofSeconds(5));
-        NetypareoInstance instance = new NetypareoInstance(0, "tls", "TLS test", base() + "netypareo/",
-                "tls-test-token-0123456789");
-        NetypareoException e = assertThrows(NetypareoException.class, () -> client.readAll(instance, "sites"));
-        assertTrue(e.getCause() instanceof SSLHandshakeException, String.valueOf(e.getCause()));
-        assertEquals(0, REQUESTS.get(), "no request (and no token) reached the server");
+    void netypareoRefusesASelfSignedCertificate() throws Exception {
+        // through ypsync's route and its netypareoHttp component, as configured from netypareo.http.*
+        try (NetypareoRoute client = NetypareoRoute.start(5000, 5000)) {
+            NetypareoInstance instance = new NetypareoInstance(0, "tls", "TLS test", base() + "netypareo/",
+                    "tls-test-token-0123456789");
+            NetypareoException e = assertThrows(NetypareoException.class, () -> client.readAll(instance, "sites"));
+            assertTrue(e.getCause() instanceof SSLHandshakeException, String.valueOf(e.getCause()));
+            assertEquals(0, REQUESTS.get(), "no request (and no token) reached the server");
+        }
+    }
+
+    /** A private CA's server is reached once its certificate is in netypareo.http.trust-store. */
+    @Test
+    void netypareoTrustsTheConfiguredTrustStore() throws Exception {
+        try (NetypareoRoute client = NetypareoRoute.start(5000, 5000, Map.of(
+                "netypareo.http.trust-store", "file:" + certificate, "netypareo.http.trust-store-password", "changeit",
+                "netypareo.http.trust-store-type", "PKCS12"))) {
+            NetypareoInstance instance = new NetypareoInstance(0, "tls", "TLS test", base() + "netypareo/",
+                    "tls-test-token-0123456789");
+            assertEquals(List.of(), client.readAll(instance, "sites"));
+            assertEquals(1, REQUESTS.getAndSet(0), "one request, over verified TLS");
+        }
     }
 
     @Test

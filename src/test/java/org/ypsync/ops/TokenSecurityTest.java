@@ -43,7 +43,7 @@ import org.ypsync.store.Store;
  */
 @CamelMainTest(mainClass = Launcher.class, useJmx = true, properties = {
         "ypsync.schedule.enabled=false",
-        "netypareo.read-timeout-ms=800",
+        "netypareo.http.read-timeout-ms=800",
         "netypareo.retry.max-redeliveries=1",
         "netypareo.retry.initial-delay-ms=20",
         "netypareo.retry.max-delay-ms=50",

@@ -8,11 +8,23 @@ import org.ypsync.ops.StageRun;
 public class EstateAudit {
     private final List<String> lines = new ArrayList<>();
     private final List<StageRun> runs = new ArrayList<>();
+    private final List<String> netypareoCalls = new ArrayList<>();
 
     /** Called by the host's route with the body ypsync's stage route ends with: the stage's run. */
     public synchronized void record(StageRun run) {
         runs.add(run);
         lines.add(run.stage() + ": " + run.outcome());
+    }
+
+    /** Called by the host's interceptor of ypsync's NetYpareo endpoint: the endpoint and whether a token went along. */
+    public synchronized void netypareoCall(org.apache.camel.Exchange exchange) {
+        String endpoint = exchange.getProperty(org.apache.camel.Exchange.INTERCEPTED_ENDPOINT, String.class);
+        boolean withToken = exchange.getIn().getHeader("X-Auth-Token") != null;
+        netypareoCalls.add(endpoint + (withToken ? " [token header]" : " [no token header]"));
+    }
+
+    public synchronized List<String> netypareoCalls() {
+        return List.copyOf(netypareoCalls);
     }
 
     public synchronized List<String> lines() {

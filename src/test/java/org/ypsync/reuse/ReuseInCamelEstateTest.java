@@ -83,6 +83,23 @@ class ReuseInCamelEstateTest {
 
             EstateAudit audit = context.getRegistry().lookupByNameAndType("estateAudit", EstateAudit.class);
             assertEquals(List.of("cache: OK", "site-cohorts: OK"), audit.lines());
+            // the host's interceptor saw ypsync's NetYpareo calls, each with its token in a header, none in a URI
+            List<String> calls = audit.netypareoCalls();
+            assertTrue(calls.stream().anyMatch(c -> c.startsWith("netypareoHttp:") && c.contains("index.php/r/v1/sites")
+                    && c.endsWith("[token header]")), calls.toString());
+            assertTrue(calls.stream().allMatch(c -> c.endsWith("[token header]")), calls.toString());
+            List<String> tokens = List.of(env.properties().get("netypareo." + DemoEnvironment.FIRST + ".token"),
+                    env.properties().get("netypareo." + DemoEnvironment.SECOND + ".token"));
+            for (String token : tokens) {
+                assertTrue(calls.stream().noneMatch(c -> c.contains(token)));
+                context.getEndpoints().forEach(e -> assertFalse(e.getEndpointUri().contains(token), e.getEndpointUri()));
+                for (ObjectName endpoint : ManagementFactory.getPlatformMBeanServer().queryNames(
+                        new ObjectName("org.apache.camel:context=estate,type=endpoints,*"), null)) {
+                    assertFalse(endpoint.toString().contains(token), endpoint.toString());
+                    Object uri = ManagementFactory.getPlatformMBeanServer().getAttribute(endpoint, "EndpointUri");
+                    assertFalse(String.valueOf(uri).contains(token), String.valueOf(uri));
+                }
+            }
             StageRun cohorts = audit.runs().get(1);
 
             // what ypsync's routes did: one cohort per site in use, named after it, in the emulated Moodle

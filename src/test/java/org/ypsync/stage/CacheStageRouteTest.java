@@ -37,7 +37,7 @@ import org.ypsync.store.Store;
  */
 @CamelMainTest(mainClass = Launcher.class, useJmx = true, properties = {
         "ypsync.schedule.enabled=false",
-        "netypareo.read-timeout-ms=1500",
+        "netypareo.http.read-timeout-ms=1500",
         "netypareo.retry.max-redeliveries=2",
         "netypareo.retry.initial-delay-ms=50",
         "netypareo.retry.max-delay-ms=200"})

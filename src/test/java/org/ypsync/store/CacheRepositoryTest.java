@@ -17,7 +17,7 @@ import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The cache's set-based apply, on H2 and on the real PostgreSQL. */
+/** The cache's staging and set-based apply through the cache routes' sql: endpoints, on H2 and on the real PostgreSQL. */
 class CacheRepositoryTest {
     private static final Set<CacheKind> STUDENTS = EnumSet.of(CacheKind.STUDENTS);
 
@@ -26,7 +26,7 @@ class CacheRepositoryTest {
                 lastName, "Jérôme", code + "@example.org", 10, 1, true, LocalDate.of(2027, 6, 30)));
     }
 
-    private static Map<CacheKind, CacheRepository.KindCounts> run(CacheRepository repo, int instance,
+    private static Map<CacheKind, CacheRepository.KindCounts> run(CacheRoutes repo, int instance,
                                                                    List<StagedRecord> rows, Instant at) {
         String runId = UUID.randomUUID().toString();
         repo.stage(runId, rows);
@@ -46,8 +46,8 @@ class CacheRepositoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void newChangedGoneAndRevivedRecords(String database) {
-        try (Store store = TestDatabases.open(database)) {
-            CacheRepository repo = store.cache();
+        try (CacheRoutes repo = CacheRoutes.start(database)) {
+            Store store = repo.store();
             Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             var first = run(repo, 0, List.of(student(1, "D'Arc", "h1"), student(2, "Nguyễn", "h2")), t0);
             assertEquals(new CacheRepository.KindCounts(2, 2, 0, 0), first.get(CacheKind.STUDENTS));
@@ -76,8 +76,8 @@ class CacheRepositoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void twoInstancesWithTheSameCodesStayApart(String database) {
-        try (Store store = TestDatabases.open(database)) {
-            CacheRepository repo = store.cache();
+        try (CacheRoutes repo = CacheRoutes.start(database)) {
+            Store store = repo.store();
             Instant t0 = Instant.now();
             run(repo, 0, List.of(student(1, "Instance zero", "a")), t0);
             run(repo, 1, List.of(student(1, "Instance one", "b")), t0);
@@ -93,34 +93,33 @@ class CacheRepositoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void dryRunCountsButWritesNothing(String database) {
-        try (Store store = TestDatabases.open(database)) {
-            CacheRepository repo = store.cache();
+        try (CacheRoutes repo = CacheRoutes.start(database)) {
+            Store store = repo.store();
             String runId = UUID.randomUUID().toString();
             repo.stage(runId, List.of(student(7, "Müller", "x")));
             var counts = repo.apply(runId, 0, STUDENTS, Set.of(), Instant.now(), false);
             assertEquals(1, counts.get(CacheKind.STUDENTS).created());
             assertEquals(List.of(), changedAt(store, 0));
-            assertEquals(Map.of(), repo.acceptedCounts(0));
+            assertEquals(Map.of(), store.cache().acceptedCounts(0));
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void duplicateKeysInOneRunAreReportedNotStagedTwice(String database) {
-        try (Store store = TestDatabases.open(database)) {
-            CacheRepository repo = store.cache();
+    void stagedRowsAreCountedPerKind(String database) {
+        try (CacheRoutes repo = CacheRoutes.start(database)) {
             String runId = UUID.randomUUID().toString();
-            List<String> duplicates = repo.stage(runId, List.of(student(1, "A", "a"), student(1, "A", "a"), student(2, "B", "b")));
-            assertEquals(List.of("1"), duplicates);
-            assertEquals(2, repo.stagedCounts(runId).get(CacheKind.STUDENTS));
+            repo.stage(runId, List.of(student(1, "A", "a"), student(2, "B", "b"), group(CacheKind.FC_GROUPS, 3)));
+            assertEquals(2, repo.store().cache().stagedCounts(runId).get(CacheKind.STUDENTS));
+            assertEquals(1, repo.store().cache().stagedCounts(runId).get(CacheKind.FC_GROUPS));
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void groupFamiliesShareATableButNotTheirGoneMarks(String database) {
-        try (Store store = TestDatabases.open(database)) {
-            CacheRepository repo = store.cache();
+        try (CacheRoutes repo = CacheRoutes.start(database)) {
+            Store store = repo.store();
             Instant t0 = Instant.now();
             String r1 = UUID.randomUUID().toString();
             repo.stage(r1, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000), group(CacheKind.FC_GROUPS, 846000)));

@@ -227,6 +227,11 @@ public final class MoodleEmulator implements AutoCloseable {
         return configure(() -> cfg.maxInputVars = max);
     }
 
+    /** PHP's max_input_vars of the site (5000 on a stock install, as the transcripts were recorded). */
+    public int maxInputVars() {
+        return cfg.maxInputVars;
+    }
+
     /** Installs an auth plugin; {@code internal} as its is_internal() (manual, nologin: true; cas, oidc: false). */
     public MoodleEmulator authPlugin(String name, boolean internal) {
         return configure(() -> cfg.auths.put(name, internal));

@@ -137,6 +137,47 @@ class MoodleEmulatorConformanceTest {
     }
 
     @Test
+    void aNewEmulatorIsAStockMoodle() {
+        // no user profile field: the value is accepted without a word, stored nowhere, and not read back
+        JsonNode r = ws.call("core_user_create_users", concat(user(0, "s1", "S1", "s1@example.org"),
+                new String[]{"users[0][customfields][0][type]", "netypareo_usertype",
+                        "users[0][customfields][0][value]", "student"}));
+        long id = r.get(0).get("id").asLong();
+        assertEquals(Map.of(), emu.user(id).orElseThrow().customfields());
+        JsonNode back = ws.call("core_user_get_users_by_field", "field", "id", "values[0]", String.valueOf(id)).get(0);
+        assertFalse(back.has("customfields"), back.toString());
+        // allowaccountssameemail off
+        assertEquals("invalidparameter", errorcode(ws.call("core_user_create_users",
+                user(0, "s2", "S2", "S1@Example.org"))));
+        // the default password policy (the errorcode is the policy's own text, as Moodle answers it)
+        assertTrue(errorcode(ws.call("core_user_create_users", "users[0][username]", "s3",
+                "users[0][auth]", "manual", "users[0][password]", "short", "users[0][firstname]", "S",
+                "users[0][lastname]", "T", "users[0][email]", "s3@example.org")).contains(
+                "Passwords must be at least 8 characters long."));
+        // and PHP's max_input_vars of 5000
+        assertEquals(5000, emu.maxInputVars());
+    }
+
+    @Test
+    void aFieldDeletedByTheAdministratorTakesItsValuesWithIt() {
+        emu.profileField("netypareo_usertype");
+        long id = ws.call("core_user_create_users", concat(user(0, "d1", "D1", "d1@example.org"),
+                new String[]{"users[0][customfields][0][type]", "netypareo_usertype",
+                        "users[0][customfields][0][value]", "student"})).get(0).get("id").asLong();
+        assertEquals(Map.of("netypareo_usertype", "student"), emu.user(id).orElseThrow().customfields());
+        emu.removeProfileField("netypareo_usertype");
+        assertEquals(Map.of(), emu.user(id).orElseThrow().customfields());
+    }
+
+    @Test
+    void aSiteThatLowerCasesEmailsStoresThemSo() {
+        emu.lowerCaseEmails(true);
+        long id = ws.createUser("lc", "LC1");
+        ws.call("core_user_update_users", "users[0][id]", String.valueOf(id), "users[0][email]", "Mixed.Case@Example.ORG");
+        assertEquals("mixed.case@example.org", emu.user(id).orElseThrow().email());
+    }
+
+    @Test
     void deletedUserLeavesCohortsAndFreesItsKeys() {
         long u = ws.createUser("gone", "G1");
         long c = ws.createCohort("C1", "Cohort");

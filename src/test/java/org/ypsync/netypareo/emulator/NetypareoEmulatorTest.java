@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.ypsync.netypareo.Group;
 import org.ypsync.netypareo.GroupMember;
 import org.ypsync.netypareo.NetypareoAccessDeniedException;
-import org.ypsync.netypareo.NetypareoClient;
+import org.ypsync.netypareo.NetypareoRoute;
 import org.ypsync.netypareo.NetypareoEndpoint;
 import org.ypsync.netypareo.NetypareoInstance;
 import org.ypsync.netypareo.NetypareoMapper;
@@ -42,19 +42,19 @@ class NetypareoEmulatorTest {
     private static final LocalDate TODAY = LocalDate.of(2026, 11, 25);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static NetypareoEmulator emulator;
-    private static NetypareoClient client;
+    private static NetypareoRoute client;
     private static NetypareoInstance i0;
     private static NetypareoInstance i1;
     private static JsonNode samples;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         emulator = NetypareoEmulator.start()
                 .addInstance("cfa0", "token-zero", Envelope.KEYED, DataSetGenerator.generate(7, 0, DataSetSize.DEMO, TODAY))
                 .addInstance("cfa1", "token-one", Envelope.ARRAY, DataSetGenerator.generate(7, 1, DataSetSize.DEMO, TODAY));
         i0 = emulator.instance(0, "cfa0", "CFA zéro");
         i1 = emulator.instance(1, "cfa1", "CFA un");
-        client = new NetypareoClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        client = NetypareoRoute.start(2000, 5000);
         try (InputStream in = NetypareoEmulatorTest.class.getResourceAsStream("/org/ypsync/netypareo/netypareo-samples.json")) {
             samples = JSON.readTree(in);
         }
@@ -67,6 +67,7 @@ class NetypareoEmulatorTest {
 
     @AfterAll
     static void stop() {
+        client.close();
         emulator.close();
     }
 
@@ -137,7 +138,7 @@ class NetypareoEmulatorTest {
     void tokensArePerInstance() {
         NetypareoInstance crossed = new NetypareoInstance(0, "cfa0", null, emulator.baseUrl("cfa0"), "token-one");
         assertEquals(401, assertThrows(NetypareoAccessDeniedException.class,
-                () -> client.open(crossed, "sites")).status());
+                () -> client.open(crossed, "sites", RecordStream::hasNext)).status());
     }
 
     @Test
@@ -145,14 +146,14 @@ class NetypareoEmulatorTest {
         for (String path : List.of("utilisateur/formateurs", "apprenants", "sites/10", "groupes/846000",
                 "groupes/abc/apprenants", "formation-courte/2026-10-25/2027-11-25/groupes", "formation-courte/groupes",
                 "sites/")) {
-            assertThrows(NetypareoNotFoundException.class, () -> client.open(i0, path), path);
+            assertThrows(NetypareoNotFoundException.class, () -> client.open(i0, path, RecordStream::hasNext), path);
         }
         NetypareoInstance unknown = new NetypareoInstance(0, "nope", null,
                 "http://127.0.0.1:" + emulator.port() + "/nope/netypareo/", "x");
-        assertThrows(NetypareoNotFoundException.class, () -> client.open(unknown, "sites"));
+        assertThrows(NetypareoNotFoundException.class, () -> client.open(unknown, "sites", RecordStream::hasNext));
         NetypareoInstance noPrefix = new NetypareoInstance(0, "cfa0", null,
                 "http://127.0.0.1:" + emulator.port() + "/cfa0/", "token-zero");
-        assertThrows(NetypareoNotFoundException.class, () -> client.open(noPrefix, "sites"));
+        assertThrows(NetypareoNotFoundException.class, () -> client.open(noPrefix, "sites", RecordStream::hasNext));
     }
 
     @Test
@@ -303,7 +304,7 @@ class NetypareoEmulatorTest {
     void faultsTargetOneInstanceOrAll() {
         emulator.fault("cfa1", "utilisateur/", Fault.status(403));
         assertEquals(403, assertThrows(NetypareoAccessDeniedException.class,
-                () -> client.open(i1, "utilisateur/apprenants")).status());
+                () -> client.open(i1, "utilisateur/apprenants", RecordStream::hasNext)).status());
         assertFalse(client.readAll(i0, "utilisateur/apprenants").isEmpty());
         assertFalse(client.readAll(i1, "sites").isEmpty());
         emulator.clearFaults();
@@ -319,17 +320,17 @@ class NetypareoEmulatorTest {
         EmulatedData big = DataSetGenerator.generate(11, 0, DataSetSize.ofStudents(n), TODAY);
         emulator.addInstance("big", "t-big", Envelope.KEYED, big);
         NetypareoInstance b = emulator.instance(0, "big", null);
-        int count = 0;
-        int last = 0;
-        try (RecordStream s = client.open(b, "utilisateur/apprenants")) {
+        int[] count = {0};
+        client.open(b, "utilisateur/apprenants", s -> {
+            int last = 0;
             for (Iterator<JsonNode> it = s; it.hasNext(); ) {
                 int code = NetypareoMapper.student(it.next()).code();
                 assertTrue(code > last);
                 last = code;
-                count++;
+                count[0]++;
             }
-        }
-        assertEquals(n, count);
+        });
+        assertEquals(n, count[0]);
         assertEquals(DataSetSize.ofStudents(n).diplomaGroups() + 1, client.readAll(b, "formation-longue/groupes").size());
         assertFalse(client.readAll(b, "groupes/846000/apprenants").stream().map(NetypareoMapper::groupMember)
                 .map(GroupMember::studentCode).toList().isEmpty());
