@@ -4,41 +4,41 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.slf4j.LoggerFactory;
 import org.ypsync.Launcher;
-import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
-import org.ypsync.moodle.emulator.MoodleEmulator;
 import org.ypsync.netypareo.emulator.DataSetSize;
-import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
 import org.ypsync.stage.BatchExecutor;
 
 /**
- * {@code java -jar ypsync.jar bench [--size S|M|L|XL] [--moodle-latency MS] [--moodle-item-latency MS]}: both
- * emulators on loopback with a generated data set, an H2 store in a temporary folder, and in one process: a full
+ * {@code java -jar ypsync.jar bench [--size S|M|L|XL] [--moodle-latency MS] [--moodle-item-latency MS]
+ * [--netypareo-latency MS] [--netypareo-kb-latency MS]}: both emulators on loopback in a child JVM
+ * ({@link EmulatorProcess}) with a generated data set, an H2 store in a temporary folder, and in this process: a full
  * first sync of every stage, an unchanged re-run, and a re-run after a 5 % churn of the students of each instance.
- * Prints a table per phase and, last, one machine-readable line. See README, "Benchmark".
+ * Prints a table per phase and, last, one machine-readable line. Exits 0 when every stage completed (dead letters
+ * included), 2 when a stage failed. See README, "Benchmark".
  */
 public final class Bench {
     static final String USAGE = "usage: java -jar ypsync.jar bench [--size S|M|L|XL] [--moodle-latency MS]"
-            + " [--moodle-item-latency MS] [--seed N] [--log]";
+            + " [--moodle-item-latency MS] [--netypareo-latency MS] [--netypareo-kb-latency MS] [--emulator-heap MB]"
+            + " [--seed N] [--log]";
     static final long SEED = 20261125L;
     static final double CHURN = 0.05;
     /** The key that sets how many Moodle write calls ypsync keeps in flight at once. */
     static final String CONCURRENCY_KEY = "moodle.write-concurrency";
+    /** The key that sets how many NetYpareo calls of one instance the cache stage keeps in flight at once. */
+    static final String FETCH_CONCURRENCY_KEY = "netypareo.fetch-concurrency";
 
     /** Write functions and the kinds of rows the emulator counts for them. */
     static final List<String> WRITE_FUNCTIONS = List.of(MoodleClient.CREATE_USERS, MoodleClient.UPDATE_USERS,
@@ -50,11 +50,15 @@ public final class Bench {
     }
 
     /** The command line options. */
-    record Options(BenchSize size, double latencyMs, double itemLatencyMs, long seed, boolean log) {
+    record Options(BenchSize size, double latencyMs, double itemLatencyMs, double netypareoLatencyMs,
+                   double netypareoKbLatencyMs, int emulatorHeapMb, long seed, boolean log) {
         static Options parse(List<String> args) {
             BenchSize size = BenchSize.S;
             double latency = 20;
             double item = 2;
+            double netypareo = 150;
+            double kb = 0.2;
+            int heap = 0;
             long seed = SEED;
             boolean log = false;
             for (int i = 0; i < args.size(); i++) {
@@ -63,12 +67,26 @@ public final class Bench {
                     case "--size" -> size = BenchSize.parse(value(args, ++i, a));
                     case "--moodle-latency" -> latency = nonNegative(value(args, ++i, a), a);
                     case "--moodle-item-latency" -> item = nonNegative(value(args, ++i, a), a);
+                    case "--netypareo-latency" -> netypareo = nonNegative(value(args, ++i, a), a);
+                    case "--netypareo-kb-latency" -> kb = nonNegative(value(args, ++i, a), a);
+                    case "--emulator-heap" -> heap = (int) nonNegative(value(args, ++i, a), a);
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
                     case "--log" -> log = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            return new Options(size, latency, item, seed, log);
+            return new Options(size, latency, item, netypareo, kb, heap > 0 ? heap : defaultEmulatorHeapMb(size),
+                    seed, log);
+        }
+
+        /** The emulators' JVM heap: both NetYpareo data sets and the Moodle site (165 MB at XL when measured). */
+        static int defaultEmulatorHeapMb(BenchSize size) {
+            return switch (size) {
+                case S -> 256;
+                case M -> 512;
+                case L -> 1024;
+                case XL -> 2048;
+            };
         }
 
         private static String value(List<String> args, int i, String option) {
@@ -89,7 +107,7 @@ public final class Bench {
 
     /** One stage of one phase. */
     record StageRow(String stage, StageRun run, long wallNanos, Map<String, Long> calls, Map<String, Long> rows,
-                    List<Floor.Step> steps) {
+                    List<Floor.Step> steps, List<CacheFloor.Served> served) {
         long writeCalls() {
             return calls.entrySet().stream().filter(e -> WRITE_FUNCTIONS.contains(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
@@ -102,13 +120,26 @@ public final class Bench {
 
     /** One phase: its stages, wall time and heap. */
     record Phase(String name, List<StageRow> rows, long wallNanos, long peakUsedBytes, long peakLiveBytes,
-                 long liveAtEndBytes, double floorMs) {
+                 long liveAtEndBytes, double floorMs, double cacheFloorMs) {
         double seconds() {
             return wallNanos / 1e9;
         }
 
+        /** The whole phase's floor: the cache stage's and the Moodle stages'. */
         double floorSeconds() {
-            return floorMs / 1000;
+            return (floorMs + cacheFloorMs) / 1000;
+        }
+
+        double cacheSeconds() {
+            return rows.stream().filter(r -> r.stage().equals("cache")).mapToDouble(StageRow::seconds).sum();
+        }
+
+        double moodleSeconds() {
+            return rows.stream().filter(r -> !r.stage().equals("cache")).mapToDouble(StageRow::seconds).sum();
+        }
+
+        List<CacheFloor.Served> served() {
+            return rows.stream().flatMap(r -> r.served().stream()).toList();
         }
 
         long writeCalls() {
@@ -165,74 +196,75 @@ public final class Bench {
         }
         Path dir = Files.createTempDirectory("ypsync-bench");
         String store = "jdbc:h2:file:" + dir.resolve("ypsync").toAbsolutePath();
-        DataSetSize each = o.size().perInstance();
-        long genStart = System.nanoTime();
-        DemoEnvironment env = DemoEnvironment.start(o.seed(), each, store);
-        // a site set up as the README says: the user profile field exists
-        env.moodle().profileField("netypareo_usertype");
-        HeapMonitor heap = new HeapMonitor();
         try {
-            double genSeconds = (System.nanoTime() - genStart) / 1e9;
-            out.printf(Locale.ROOT, "ypsync bench: size %s = 2 instances x (%,d students, %,d trainers, %,d tutors,"
-                            + " %,d diploma groups, %,d FC groups, %d sites); data generated in %.1f s%n",
-                    o.size(), each.students(), each.trainers(), each.tutors(), each.diplomaGroups(), each.fcGroups(),
-                    each.sites(), genSeconds);
-            out.printf(Locale.ROOT, "Moodle emulator latency: %s ms per call + %s ms per row written; heap max %d MB;"
-                            + " %d processors%n", num(o.latencyMs()), num(o.itemLatencyMs()), heap.maxBytes() >> 20,
-                    Runtime.getRuntime().availableProcessors());
-            List<Phase> phases = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicReference<DemoEnvironment> envRef = new java.util.concurrent.atomic
-                    .AtomicReference<>(env);
-            int code = runPhases(envRef, o, heap, phases, out);
-            envRef.set(null); // Camel Main's shutdown hook keeps the run's lambda, and so the emulators, reachable
-            // What the emulators themselves hold (both NetYpareo data sets, the Moodle site's users, cohorts and
-            // members): the heap still in use once ypsync has stopped, less what is left once they are gone too.
-            long withEmulators = liveHeap();
-            env.close();
-            env = null;
-            long withoutEmulators = liveHeap();
-            if (phases.size() == 3) {
-                printCacheCost(phases.get(0), out);
-                out.printf(Locale.ROOT, "emulators' own heap at the end (not ypsync's): %d MB%n",
-                        Math.max(0, withEmulators - withoutEmulators) >> 20);
-                out.println(machineLine(o.size(), phases.get(0), phases.get(1), phases.get(2)));
-            }
-            return code;
+            return run(o, store, out);
         } finally {
-            if (env != null) {
-                env.close();
-            }
-            heap.close();
             deleteTree(dir);
         }
     }
 
-    private static int runPhases(java.util.concurrent.atomic.AtomicReference<DemoEnvironment> envRef, Options o,
-                                 HeapMonitor heap, List<Phase> phases, PrintStream out) throws Exception {
-        MoodleEmulator emulator = envRef.get().moodle();
-        emulator.latencyPerCall(Duration.ofNanos((long) (o.latencyMs() * 1e6)));
-        emulator.latencyPerItem(Duration.ofNanos((long) (o.itemLatencyMs() * 1e6)));
-        return Launcher.onceWith(envRef.get().properties(), context -> {
-            DemoEnvironment env = envRef.get();
-            MoodleEmulator moodle = env.moodle();
-            Floor floor = floor(context, o);
-            out.printf(Locale.ROOT, "floor settings: batches of at most %d records (%s) and %,d form fields,"
-                            + " %d write call(s) in flight (%s)%n", floor.maxRecords(),
-                    new java.util.TreeMap<>(floor.maxRecordsByFunction()), floor.fieldBudget(),
-                    floor.concurrency(), CONCURRENCY_KEY);
-            StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
-            phases.add(phase("1/3 full first sync", runner, moodle, heap, floor, out));
-            phases.add(phase("2/3 unchanged re-run", runner, moodle, heap, floor, out));
-            Random random = new Random(o.seed());
-            for (String id : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
-                EmulatedData data = env.netypareo().data(id);
-                EmulatedData.Mutation m = data.mutate(random, CHURN);
-                out.printf(Locale.ROOT, "churn of instance '%s': %s%n", id, m);
+    /** The bench against a given store; the emulators' JVM is gone when this returns, whatever happened. */
+    static int run(Options o, String store, PrintStream out) throws Exception {
+        DataSetSize each = o.size().perInstance();
+        long genStart = System.nanoTime();
+        try (EmulatorProcess emulators = EmulatorProcess.start(o.seed(), o.size(), o, o.emulatorHeapMb());
+             HeapMonitor heap = new HeapMonitor()) {
+            double genSeconds = (System.nanoTime() - genStart) / 1e9;
+            out.printf(Locale.ROOT, "ypsync bench: size %s = 2 instances x (%,d students, %,d trainers, %,d tutors,"
+                            + " %,d diploma groups, %,d FC groups, %d sites); emulators started in %.1f s%n",
+                    o.size(), each.students(), each.trainers(), each.tutors(), each.diplomaGroups(), each.fcGroups(),
+                    each.sites(), genSeconds);
+            out.printf(Locale.ROOT, "emulators: child JVM pid %d, -Xmx%dm, loopback; Moodle latency %s ms per call"
+                            + " + %s ms per row written; NetYpareo latency %s ms per call + %s ms per KB%n",
+                    emulators.pid(), o.emulatorHeapMb(), num(o.latencyMs()), num(o.itemLatencyMs()),
+                    num(o.netypareoLatencyMs()), num(o.netypareoKbLatencyMs()));
+            out.printf(Locale.ROOT, "ypsync: heap max %d MB; %d processors%n", heap.maxBytes() >> 20,
+                    Runtime.getRuntime().availableProcessors());
+            Map<String, String> properties = new LinkedHashMap<>(emulators.properties());
+            properties.put("ypsync.store.url", store);
+            List<Phase> phases = new ArrayList<>();
+            Launcher.onceWith(properties, context -> {
+                try {
+                    runPhases(context, emulators, o, heap, phases, out);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return 0;
+            }, out);
+            if (phases.size() == 3) {
+                printCacheCost(phases.get(0), out);
+                out.printf(Locale.ROOT, "emulators' own heap at the end (their JVM, not ypsync's): %d MB%n",
+                        emulators.heapBytes() >> 20);
+                out.println(machineLine(o.size(), phases.get(0), phases.get(1), phases.get(2)));
             }
-            phases.add(phase("3/3 re-run after 5 % churn", runner, moodle, heap, floor, out));
-            return StageRunner.outcome(phases.stream().flatMap(p -> p.rows().stream()).map(StageRow::run)
-                    .toList()).exitCode();
-        }, out);
+            return exitCode(phases.size() == 3 ? phases.stream().flatMap(p -> p.rows().stream())
+                    .map(r -> r.run().outcome()).toList() : List.of(StageRun.Outcome.FAILED));
+        }
+    }
+
+    /**
+     * 0 when every stage completed: records refused by the data's quirks are part of the measurement (counted as
+     * dead letters in the table); 2 when a stage failed (or the bench could not run every phase).
+     */
+    static int exitCode(List<StageRun.Outcome> outcomes) {
+        return outcomes.contains(StageRun.Outcome.FAILED) ? StageRun.Outcome.FAILED.exitCode() : 0;
+    }
+
+    private static void runPhases(CamelContext context, EmulatorProcess emulators, Options o, HeapMonitor heap,
+                                  List<Phase> phases, PrintStream out) throws IOException {
+        Floor floor = floor(context, o);
+        CacheFloor cacheFloor = cacheFloor(context, o);
+        out.printf(Locale.ROOT, "floor settings: batches of at most %d records (%s) and %,d form fields,"
+                        + " %d write call(s) in flight (%s); %d NetYpareo call(s) in flight per instance (%s),"
+                        + " instances side by side%n", floor.maxRecords(),
+                new java.util.TreeMap<>(floor.maxRecordsByFunction()), floor.fieldBudget(),
+                floor.concurrency(), CONCURRENCY_KEY, cacheFloor.concurrency(), FETCH_CONCURRENCY_KEY);
+        StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
+        phases.add(phase("1/3 full first sync", runner, emulators, heap, floor, cacheFloor, out));
+        phases.add(phase("2/3 unchanged re-run", runner, emulators, heap, floor, cacheFloor, out));
+        emulators.churn(o.seed(), CHURN).forEach((id, m) -> out.printf(Locale.ROOT, "churn of instance '%s': %s%n",
+                id, m));
+        phases.add(phase("3/3 re-run after 5 % churn", runner, emulators, heap, floor, cacheFloor, out));
     }
 
     private static long liveHeap() {
@@ -251,49 +283,61 @@ public final class Bench {
                 s.maxRecordsPerBatch(), s.maxRecordsByFunction());
     }
 
-    static Phase phase(String name, StageRunner runner, MoodleEmulator moodle, HeapMonitor heap, Floor floor,
-                       PrintStream out) {
-        moodle.resetCounters();
+    /** The cache stage's floor at the configured fetch concurrency (1 where the key is not set). */
+    static CacheFloor cacheFloor(CamelContext context, Options o) {
+        int concurrency = Integer.parseInt(context.resolvePropertyPlaceholders(
+                "{{" + FETCH_CONCURRENCY_KEY + ":1}}").trim());
+        return new CacheFloor(o.netypareoLatencyMs(), o.netypareoKbLatencyMs(), Math.max(1, concurrency));
+    }
+
+    static Phase phase(String name, StageRunner runner, EmulatorProcess emulators, HeapMonitor heap, Floor floor,
+                       CacheFloor cacheFloor, PrintStream out) throws IOException {
+        emulators.resetCounters();
         System.gc();
         heap.reset();
         List<StageRow> rows = new ArrayList<>();
         long start = System.nanoTime();
         for (String stage : runner.available()) {
-            Map<String, Long> callsBefore = moodle.callsByFunction();
-            Map<String, Long> rowsBefore = rowsByFunction(moodle);
+            EmulatorProcess.Counters before = emulators.counters();
             System.err.printf("[bench] %s, %s...%n", name, stage);
             long t = System.nanoTime();
             StageRun run = runner.run(stage, false, false).get(0);
             long wall = System.nanoTime() - t;
-            Map<String, Long> calls = diff(moodle.callsByFunction(), callsBefore);
-            Map<String, Long> rowsWritten = diff(rowsByFunction(moodle), rowsBefore);
+            EmulatorProcess.Counters after = emulators.counters();
+            Map<String, Long> calls = diff(after.moodleCalls(), before.moodleCalls());
+            Map<String, Long> rowsWritten = diff(after.moodleRows(), before.moodleRows());
             List<Floor.Step> steps = new ArrayList<>();
             calls.forEach((fn, n) -> {
                 boolean write = WRITE_FUNCTIONS.contains(fn);
                 steps.add(new Floor.Step(stage, fn, write, write ? rowsWritten.getOrDefault(fn, 0L) : 0,
                         write ? 0 : n));
             });
-            rows.add(new StageRow(stage, run, wall, calls, rowsWritten, steps));
+            rows.add(new StageRow(stage, run, wall, calls, rowsWritten, steps,
+                    servedDiff(after.served(), before.served())));
         }
         long wall = System.nanoTime() - start;
         double floorMs = floor.millis(rows.stream().flatMap(r -> r.steps().stream()).toList());
+        double cacheFloorMs = cacheFloor.millis(rows.stream().flatMap(r -> r.served().stream()).toList());
         long peakUsed = heap.peakUsedBytes();
         long peakAfterGc = heap.peakLiveBytes();
-        Phase p = new Phase(name, rows, wall, peakUsed, peakAfterGc, liveHeap(), floorMs);
-        print(p, floor, out);
+        Phase p = new Phase(name, rows, wall, peakUsed, peakAfterGc, liveHeap(), floorMs, cacheFloorMs);
+        print(p, floor, cacheFloor, out);
         return p;
     }
 
-    static Map<String, Long> rowsByFunction(MoodleEmulator moodle) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (String fn : WRITE_FUNCTIONS) {
-            long n = 0;
-            for (String kind : ROW_KINDS) {
-                n += moodle.itemsWritten(fn, kind);
+    /** What was served between two snapshots, per path. */
+    static List<CacheFloor.Served> servedDiff(List<CacheFloor.Served> after, List<CacheFloor.Served> before) {
+        Map<String, CacheFloor.Served> was = new LinkedHashMap<>();
+        before.forEach(s -> was.put(s.instance() + " " + s.path(), s));
+        List<CacheFloor.Served> d = new ArrayList<>();
+        for (CacheFloor.Served s : after) {
+            CacheFloor.Served b = was.get(s.instance() + " " + s.path());
+            long calls = s.calls() - (b == null ? 0 : b.calls());
+            if (calls > 0) {
+                d.add(new CacheFloor.Served(s.instance(), s.path(), calls, s.bytes() - (b == null ? 0 : b.bytes())));
             }
-            m.put(fn, n);
         }
-        return m;
+        return d;
     }
 
     static Map<String, Long> diff(Map<String, Long> after, Map<String, Long> before) {
@@ -307,14 +351,14 @@ public final class Bench {
         return d;
     }
 
-    static void print(Phase p, Floor floor, PrintStream out) {
+    static void print(Phase p, Floor floor, CacheFloor cacheFloor, PrintStream out) {
         out.println();
         out.println("=== Phase " + p.name() + ": " + p.outcome());
         out.printf(Locale.ROOT, "%-13s %8s %9s %9s %8s %8s %6s %6s %7s %7s %8s %6s%n", "stage", "wall s", "records",
                 "rec/s", "created", "updated", "susp.", "failed", "calls", "writes", "floor s", "ratio");
         for (StageRow r : p.rows()) {
             var c = r.run().counts();
-            double f = floor.millis(r.steps()) / 1000;
+            double f = (floor.millis(r.steps()) + cacheFloor.millis(r.served())) / 1000;
             out.printf(Locale.ROOT, "%-13s %8.2f %,9d %,9.0f %,8d %,8d %,6d %,6d %,7d %,7d %8.2f %6s%n", r.stage(),
                     r.seconds(), c.read(), c.read() / Math.max(1e-9, r.seconds()), c.created(), c.updated(),
                     c.suspended(), c.failed(), r.calls().values().stream().mapToLong(Long::longValue).sum(),
@@ -323,12 +367,20 @@ public final class Bench {
                 out.println("    ! " + problem);
             }
         }
-        double moodleStages = p.rows().stream().filter(r -> !r.stage().equals("cache"))
-                .mapToDouble(StageRow::seconds).sum();
+        double moodleStages = p.moodleSeconds();
         out.printf(Locale.ROOT, "%-13s %8.2f %,9d %,9.0f %47s %8.2f %6s%n", "total", p.seconds(), p.records(),
                 p.records() / Math.max(1e-9, p.seconds()), "", p.floorSeconds(), ratio(p.seconds(), p.floorSeconds()));
         out.printf(Locale.ROOT, "%-13s %8.2f %9s %9s %47s %8.2f %6s%n", "Moodle stages", moodleStages, "", "", "",
-                p.floorSeconds(), ratio(moodleStages, p.floorSeconds()));
+                p.floorMs() / 1000, ratio(moodleStages, p.floorMs() / 1000));
+        out.printf(Locale.ROOT, "%-13s %8.2f %9s %9s %47s %8.2f %6s%n", "cache stage", p.cacheSeconds(), "", "", "",
+                p.cacheFloorMs() / 1000, ratio(p.cacheSeconds(), p.cacheFloorMs() / 1000));
+        out.println();
+        out.printf(Locale.ROOT, "  %-36s %7s %9s %8s %8s%n", "NetYpareo endpoint (both instances)", "calls", "KB",
+                "fewest", "serial s");
+        for (CacheFloor.Endpoint e : cacheFloor.endpoints(p.served())) {
+            out.printf(Locale.ROOT, "  %-36s %,7d %,9d %,8d %8.2f%n", e.name(), e.calls(), e.bytes() >> 10,
+                    e.fewest(), e.serialMs() / 1000);
+        }
         out.println();
         out.printf(Locale.ROOT, "  %-36s %7s %9s %8s %8s%n", "Moodle function", "calls", "rows", "fewest", "floor s");
         Map<String, Long> calls = new java.util.TreeMap<>();
@@ -373,7 +425,14 @@ public final class Bench {
     static String machineLine(BenchSize size, Phase full, Phase rerun, Phase mutate) {
         long peak = Math.max(full.peakUsedBytes(), Math.max(rerun.peakUsedBytes(), mutate.peakUsedBytes()));
         return machineLine(size, full.seconds(), full.floorSeconds(), rerun.writeCalls(), rerun.seconds(),
-                mutate.seconds(), peak >> 20);
+                mutate.seconds(), peak >> 20) + cacheFields(full.cacheSeconds(), full.cacheFloorMs() / 1000,
+                full.moodleSeconds(), full.floorMs() / 1000);
+    }
+
+    /** The full sync's cache and Moodle ratios, appended to the machine-readable line. */
+    static String cacheFields(double cacheS, double cacheFloorS, double moodleS, double moodleFloorS) {
+        return String.format(Locale.ROOT, " cache_s=%.2f cache_floor_s=%.2f cache_ratio=%s moodle_ratio=%s", cacheS,
+                cacheFloorS, ratio(cacheS, cacheFloorS), ratio(moodleS, moodleFloorS));
     }
 
     static String machineLine(BenchSize size, double fullS, double floorS, long rerunWrites, double rerunS,

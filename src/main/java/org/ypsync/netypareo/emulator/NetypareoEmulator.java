@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -93,6 +94,13 @@ public final class NetypareoEmulator implements AutoCloseable {
     private final List<FaultEntry> faults = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final java.util.ArrayDeque<String> requestLog = new java.util.ArrayDeque<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLongArray> served = new ConcurrentHashMap<>();
+    private volatile long latencyPerCallNanos;
+    private volatile double latencyPerKbNanos;
+
+    /** What the emulator served on one path of one instance: answers (HTTP 200 with records) and their body bytes. */
+    public record Served(long calls, long bytes) {
+    }
 
     private NetypareoEmulator() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -179,7 +187,25 @@ public final class NetypareoEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers like a hosted NetYpareo: each answer with records waits {@code perCall} plus {@code perKb} per KB of its
+     * body before it is sent (outside any lock, so concurrent calls overlap). Zero (the default) streams at once.
+     */
+    public NetypareoEmulator latency(Duration perCall, Duration perKb) {
+        latencyPerCallNanos = perCall.toNanos();
+        latencyPerKbNanos = perKb.toNanos();
+        return this;
+    }
+
+    /** "instanceId path" (query excluded) → the answers with records served on it and their bytes. */
+    public Map<String, Served> served() {
+        Map<String, Served> m = new java.util.TreeMap<>();
+        served.forEach((k, v) -> m.put(k, new Served(v.get(0), v.get(1))));
+        return m;
+    }
+
     public void resetCounters() {
+        served.clear();
         counts.clear();
         synchronized (requestLog) {
             requestLog.clear();
@@ -288,11 +314,45 @@ public final class NetypareoEmulator implements AutoCloseable {
             out.close();
             return;
         }
+        String key = inst.id() + " " + path;
+        if (latencyPerCallNanos > 0 || latencyPerKbNanos > 0) {
+            byte[] all = render(body, keyed);
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(latencyPerCallNanos
+                    + (long) (latencyPerKbNanos * all.length / 1024));
+            ex.sendResponseHeaders(200, all.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(all);
+            }
+            countServed(key, all.length);
+            return;
+        }
         ex.sendResponseHeaders(200, 0); // chunked: the answer is streamed
-        try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 1 << 16);
+        long[] bytes = {0};
+        OutputStream counting = new java.io.FilterOutputStream(ex.getResponseBody()) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                bytes[0] += len;
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                bytes[0]++;
+            }
+        };
+        try (OutputStream out = new BufferedOutputStream(counting, 1 << 16);
              JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             body.write(g, keyed);
         }
+        countServed(key, bytes[0]);
+    }
+
+    private void countServed(String key, long bytes) {
+        java.util.concurrent.atomic.AtomicLongArray c = served.computeIfAbsent(key,
+                k -> new java.util.concurrent.atomic.AtomicLongArray(2));
+        c.incrementAndGet(0);
+        c.addAndGet(1, bytes);
     }
 
     private FaultEntry matchFault(String id, String path) {
