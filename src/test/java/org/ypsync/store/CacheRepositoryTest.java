@@ -29,8 +29,7 @@ class CacheRepositoryTest {
     private static Map<CacheKind, CacheRepository.KindCounts> run(CacheRoutes repo, int instance,
                                                                    List<StagedRecord> rows, Instant at) {
         String runId = UUID.randomUUID().toString();
-        repo.stage(runId, rows);
-        var counts = repo.apply(runId, instance, STUDENTS, Set.of(), at, true);
+        var counts = repo.run(runId, instance, rows, STUDENTS, at, true);
         repo.discard(runId);
         return counts;
     }
@@ -96,8 +95,7 @@ class CacheRepositoryTest {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
             String runId = UUID.randomUUID().toString();
-            repo.stage(runId, List.of(student(7, "Müller", "x")));
-            var counts = repo.apply(runId, 0, STUDENTS, Set.of(), Instant.now(), false);
+            var counts = repo.run(runId, 0, List.of(student(7, "Müller", "x")), STUDENTS, Instant.now(), false);
             assertEquals(1, counts.get(CacheKind.STUDENTS).created());
             assertEquals(List.of(), changedAt(store, 0));
             assertEquals(Map.of(), store.cache().acceptedCounts(0));
@@ -121,12 +119,10 @@ class CacheRepositoryTest {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
             Instant t0 = Instant.now();
-            String r1 = UUID.randomUUID().toString();
-            repo.stage(r1, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000), group(CacheKind.FC_GROUPS, 846000)));
-            repo.apply(r1, 0, EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), Set.of(), t0, true);
-            String r2 = UUID.randomUUID().toString();
-            repo.stage(r2, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000)));
-            var counts = repo.apply(r2, 0, EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), Set.of(), t0, true);
+            repo.run(UUID.randomUUID().toString(), 0, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000),
+                    group(CacheKind.FC_GROUPS, 846000)), EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), t0, true);
+            var counts = repo.run(UUID.randomUUID().toString(), 0, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000)),
+                    EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), t0, true);
             assertEquals(0, counts.get(CacheKind.DIPLOMA_GROUPS).gone());
             assertEquals(1, counts.get(CacheKind.FC_GROUPS).gone());
         }
