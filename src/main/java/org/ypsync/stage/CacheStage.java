@@ -312,7 +312,7 @@ public final class CacheStage {
         }
     }
 
-    private ProducerTemplate template(Exchange exchange) {
+    private synchronized ProducerTemplate template(Exchange exchange) {
         if (template == null) {
             template = exchange.getContext().createProducerTemplate();
         }
