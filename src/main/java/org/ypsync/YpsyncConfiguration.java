@@ -42,6 +42,8 @@ import org.ypsync.store.Store;
  * Listed in camel.main.configuration-classes, so a host application that lists it gets the same wiring.
  */
 public class YpsyncConfiguration implements CamelConfiguration {
+    /** NetYpareo calls of one instance in flight when netypareo.fetch-concurrency is not set. */
+    public static final int DEFAULT_FETCH_CONCURRENCY = 4;
 
     /** The moodle.* keys, as the Moodle client reads them; the token is registered as a secret. */
     static MoodleSettings moodleSettings(Settings settings) {
@@ -135,7 +137,21 @@ public class YpsyncConfiguration implements CamelConfiguration {
         // Camel's aggregator hands completed batches to a thread of its own unless told otherwise; the cache stage
         // needs each batch written before the split goes on, so the caller waits for it (on another thread: see
         // BatchExecutor for why not in the caller's own thread).
-        registry.bind("callerRunsExecutor", new BatchExecutor("ypsync-cache-batch", 1, true));
+        // The cache stage reads NetYpareo side by side: instances in parallel (cacheInstanceExecutor), and within
+        // one instance at most netypareo.fetch-concurrency calls in flight (the run's lanes): per instance, its fetches
+        // in flight and the split handing them out (which waits for a free lane) take threads of cacheFetchExecutor.
+        int fetchConcurrency = settings.optional("netypareo.fetch-concurrency").map(v -> Integer.parseInt(v.trim()))
+                .orElse(DEFAULT_FETCH_CONCURRENCY);
+        if (fetchConcurrency < 1) {
+            throw new IllegalArgumentException("netypareo.fetch-concurrency must be at least 1: " + fetchConcurrency);
+        }
+        var pools = context.getExecutorServiceManager();
+        registry.bind("cacheInstanceExecutor", pools.newFixedThreadPool(this, "ypsync-cache-instance",
+                fetchConcurrency));
+        registry.bind("cacheFetchExecutor", pools.newFixedThreadPool(this, "ypsync-cache-fetch",
+                fetchConcurrency * (fetchConcurrency + 1)));
+        registry.bind("callerRunsExecutor", new BatchExecutor("ypsync-cache-batch", fetchConcurrency * fetchConcurrency,
+                true));
         // Moodle batches: at most moodle.write-concurrency calls in flight; each split waits for all of its batches
         // before the stage's next step (routes/moodle.camel.yaml).
         registry.bind("moodleBatchExecutor", new BatchExecutor("ypsync-moodle-batch",
@@ -143,7 +159,8 @@ public class YpsyncConfiguration implements CamelConfiguration {
                         .orElse(BatchExecutor.DEFAULT_MOODLE_CONCURRENCY), false));
         // the cache stage's batches of streamed records count towards its progress lines
         context.getCamelContextExtension().addInterceptStrategy(new org.ypsync.ops.BatchProgress("cacheStage", "stage"));
-        registry.bind("cacheStage", new CacheStage(settings, store.cache(), new org.ypsync.store.CacheApply(store.dataSource()), store.cacheStatus(), deadLetters));
+        registry.bind("cacheStage", new CacheStage(settings, store.cache(), new org.ypsync.store.CacheApply(store.dataSource()), store.cacheStatus(), deadLetters,
+                fetchConcurrency));
 
         MoodleSettings moodleSettings = moodleSettings(settings);
         // every Moodle call goes through the route direct:moodle-call and this component (moodle.http.*)

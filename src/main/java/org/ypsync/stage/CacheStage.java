@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ypsync.netypareo.NetypareoCalls;
@@ -23,6 +26,7 @@ import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRuns;
 import org.ypsync.store.CacheApply;
+import org.ypsync.store.CacheDelta;
 import org.ypsync.store.CacheKind;
 import org.ypsync.store.CacheRepository;
 import org.ypsync.store.CacheRepository.KindCounts;
@@ -47,8 +51,12 @@ public final class CacheStage {
     private final CacheStatusRepository status;
     private final DeadLetters deadLetters;
 
+    private final int concurrency;
+
+    /** {@code concurrency}: the calls of one instance in flight at most (netypareo.fetch-concurrency). */
     public CacheStage(Settings settings, CacheRepository cache, CacheApply apply, CacheStatusRepository status,
-                      DeadLetters deadLetters) {
+                      DeadLetters deadLetters, int concurrency) {
+        this.concurrency = concurrency;
         this.apply = apply;
         this.settings = settings;
         this.cache = cache;
@@ -60,31 +68,34 @@ public final class CacheStage {
         return settings.instances();
     }
 
-    /** Opens the run of the instance in the body and prints the seed's header. */
+    /**
+     * Opens the run of the instance in the body, with the content hashes of its stored rows; the seed's header is
+     * printed with the run's summary (instances are read side by side).
+     */
     public void begin(Exchange exchange) {
         NetypareoInstance instance = exchange.getIn().getBody(NetypareoInstance.class);
-        CacheRun run = new CacheRun(instance, LocalDate.now());
+        CacheRun run = new CacheRun(instance, LocalDate.now(), cache.delta(instance.index()), concurrency);
         exchange.setProperty(RUN, run);
         exchange.setProperty(DeadLetters.INSTANCE, instance.index());
         status.saveInstance(instance.index(), instance.id(), instance.name(), instance.baseUrl());
-        Headers.runningOn(REPORT, instance);
-        REPORT.info("Updating cache status for instance {}", instance.index());
+        Headers.lines(instance).forEach(run::header);
+        run.header("Updating cache status for instance " + instance.index());
     }
 
-    /** The endpoints every run reads first. */
-    public List<CacheRun.Fetch> accountFetches(Exchange exchange) {
-        return List.of(new CacheRun.Fetch(CacheKind.SITES, settings.path("sites"), null),
+    /** The endpoints every run reads first, side by side. */
+    public Iterator<CacheRun.Fetch> accountFetches(Exchange exchange) {
+        return run(exchange).inLanes(List.of(new CacheRun.Fetch(CacheKind.SITES, settings.path("sites"), null),
                 new CacheRun.Fetch(CacheKind.PERIODS, settings.path("periods"), null),
                 new CacheRun.Fetch(CacheKind.STUDENTS, settings.path("students"), null),
                 new CacheRun.Fetch(CacheKind.STAFF, settings.path("staff"), null),
-                new CacheRun.Fetch(CacheKind.TUTORS, settings.path("tutors"), null));
+                new CacheRun.Fetch(CacheKind.TUTORS, settings.path("tutors"), null)));
     }
 
     /** Diploma groups of the configured periods (the current one by default) and FC groups of the window. */
-    public List<CacheRun.Fetch> groupFetches(Exchange exchange) {
+    public Iterator<CacheRun.Fetch> groupFetches(Exchange exchange) {
         CacheRun run = run(exchange);
         if (run.isFailed()) {
-            return List.of();
+            return Collections.emptyIterator();
         }
         List<CacheRun.Fetch> fetches = new ArrayList<>();
         for (String period : diplomaPeriods(run)) {
@@ -95,7 +106,7 @@ public final class CacheStage {
         LocalDate to = run.getToday().plusDays(settings.integer("sync.fc.window-future-days"));
         fetches.add(new CacheRun.Fetch(CacheKind.FC_GROUPS, NetypareoEndpoint.resolve(settings.path("fc-groups"),
                 NetypareoEndpoint.window(from, to)), null));
-        return fetches;
+        return run.inLanes(fetches);
     }
 
     private List<String> diplomaPeriods(CacheRun run) {
@@ -117,10 +128,10 @@ public final class CacheStage {
     }
 
     /** The members of every group read in this run. */
-    public List<CacheRun.Fetch> memberFetches(Exchange exchange) {
+    public Iterator<CacheRun.Fetch> memberFetches(Exchange exchange) {
         CacheRun run = run(exchange);
         if (run.isFailed()) {
-            return List.of();
+            return Collections.emptyIterator();
         }
         List<CacheRun.Fetch> fetches = new ArrayList<>();
         for (CacheKind groups : List.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS)) {
@@ -135,7 +146,21 @@ public final class CacheStage {
                         Map.of("group", String.valueOf(code))), code));
             }
         }
-        return fetches;
+        return run.inLanes(fetches);
+    }
+
+    /**
+     * The fetch in the body holds one of its instance's lanes (taken as the split handed it out): given back when
+     * the fetch's exchange is done, whether it answered, failed after its retries or was skipped.
+     */
+    public void lane(Exchange exchange) {
+        CacheRun run = run(exchange);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                run.laneDone();
+            }
+        });
     }
 
     /** The fetch in the body becomes the instance and path of {@code direct:netypareo-get}. */
@@ -184,8 +209,9 @@ public final class CacheStage {
     }
 
     /**
-     * A batch of records as rows of the staging table, for the route's {@code sql:} insert. A record NetYpareo listed
-     * twice in one answer is a dead letter and the first one is kept.
+     * A batch of records as rows of the staging table, for the route's {@code sql:} insert: only the new, changed
+     * and returning ones (an unchanged record is counted as read and not written). A record NetYpareo listed twice
+     * in one answer is a dead letter and the first one is kept.
      */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> stage(Exchange exchange) {
@@ -196,9 +222,10 @@ public final class CacheStage {
         }
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
         for (StagedRecord r : rows) {
-            if (run.firstTime(r.kind(), r.key())) {
+            CacheDelta.Seen seen = run.delta().see(r);
+            if (seen == CacheDelta.Seen.NEW || seen == CacheDelta.Seen.CHANGED) {
                 out.add(CacheStaging.row(run.getId(), r));
-            } else {
+            } else if (seen == CacheDelta.Seen.DUPLICATE) {
                 deadLetters.add(exchange, "cache", run.getInstance().index(), r.key(),
                         "NetYpareo listed this record twice in one answer; the first one is kept", "duplicate", null);
             }
@@ -218,47 +245,64 @@ public final class CacheStage {
                 ? null : exchange.getProperty(FETCH, CacheRun.Fetch.class).path());
     }
 
-    /** Guard, then apply (or not), then the summary lines and the instance's cache status. */
+    /**
+     * Guard, then the apply with the gone marks (or not), then the summary lines (with the run's header, in one block)
+     * and the instance's cache status.
+     */
     public void finish(Exchange exchange) {
         CacheRun run = run(exchange);
+        List<String> report = new ArrayList<>(run.header());
+        try {
+            finish(exchange, run, report);
+        } finally {
+            run.close();
+            synchronized (REPORT) {
+                report.forEach(REPORT::info);
+            }
+        }
+    }
+
+    private void finish(Exchange exchange, CacheRun run, List<String> report) {
         StageRun stageRun = StageRuns.current(exchange);
         NetypareoInstance instance = run.getInstance();
-        run.close();
-        Map<CacheKind, Integer> staged = cache.stagedCounts(run.getId());
-        int total = staged.values().stream().mapToInt(Integer::intValue).sum();
+        CacheDelta delta = run.delta();
+        Map<CacheKind, Integer> read = delta.readCounts();
+        int total = read.values().stream().mapToInt(Integer::intValue).sum();
         stageRun.addRead(total);
         long ms = Duration.between(run.getStartedAt(), Instant.now()).toMillis();
         if (run.isFailed()) {
             String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
                     + run.getFailure();
-            REPORT.info("  {}", why);
+            report.add("  " + why);
             stageRun.fail(why);
             status.record(instance.index(), run.getStartedAt(), false, "FAILED", run.getFailure(), ms);
             return;
         }
-        REPORT.info("Reading {} records...", total);
-        run.notes().forEach(n -> REPORT.info("  note: {}", n));
+        report.add("Reading " + total + " records...");
+        run.notes().forEach(n -> report.add("  note: " + n));
         Set<CacheKind> kinds = run.fetchedKinds();
-        Optional<String> refused = CacheGuard.check(staged, cache.acceptedCounts(instance.index()), kinds,
+        Optional<String> refused = CacheGuard.check(read, cache.acceptedCounts(instance.index()), kinds,
                 settings.decimal("sync.guard.min-ratio"));
         if (refused.isPresent() && !stageRun.force()) {
             String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
                     + refused.get() + "; run 'run cache --force' to accept it";
-            REPORT.info("  {}", why);
+            report.add("  " + why);
             stageRun.fail(why);
             status.record(instance.index(), run.getStartedAt(), false, "REFUSED", refused.get(), ms);
             return;
         }
-        Map<CacheKind, KindCounts> counts = apply.apply(template(exchange), run.getId(), instance.index(), kinds,
-                run.incompleteKinds(), Instant.now(), !stageRun.dryRun());
+        // the kinds with unreadable records mark nothing gone this time
+        Map<CacheKind, KindCounts> counts = apply.apply(template(exchange), run.getId(), instance.index(), delta,
+                kinds, run.incompleteKinds(), settings.integer("ypsync.cache.batch-size"), Instant.now(),
+                !stageRun.dryRun());
         int created = 0;
         int changed = 0;
         for (var e : counts.entrySet()) {
             KindCounts k = e.getValue();
             created += k.created();
             changed += k.changed();
-            REPORT.info("  {}: {} read, {} new, {} changed, {} gone", e.getKey().label(), k.read(), k.created(),
-                    k.changed(), k.gone());
+            report.add("  " + e.getKey().label() + ": " + k.read() + " read, " + k.created() + " new, " + k.changed()
+                    + " changed, " + k.gone() + " gone");
         }
         stageRun.addCreated(created);
         stageRun.addUpdated(changed);
@@ -268,7 +312,7 @@ public final class CacheStage {
         }
     }
 
-    private ProducerTemplate template(Exchange exchange) {
+    private synchronized ProducerTemplate template(Exchange exchange) {
         if (template == null) {
             template = exchange.getContext().createProducerTemplate();
         }

@@ -1,5 +1,6 @@
 package org.ypsync.stage;
 
+import java.util.List;
 import org.slf4j.Logger;
 import org.ypsync.netypareo.NetypareoInstance;
 
@@ -9,8 +10,10 @@ final class Headers {
     }
 
     static void runningOn(Logger report, NetypareoInstance instance) {
-        report.info("Running on :");
-        report.info("Name : {}", instance.name());
-        report.info("Base URL : {}", instance.baseUrl());
+        lines(instance).forEach(report::info);
+    }
+
+    static List<String> lines(NetypareoInstance instance) {
+        return List.of("Running on :", "Name : " + instance.name(), "Base URL : " + instance.baseUrl());
     }
 }

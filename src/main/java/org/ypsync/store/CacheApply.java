@@ -1,6 +1,7 @@
 package org.ypsync.store;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,8 @@ import org.ypsync.store.CacheRepository.KindCounts;
  */
 public final class CacheApply {
     public static final String ROUTE = "direct:cache-apply";
+    /** The route that inserts a batch of staging rows. */
+    public static final String STAGE_ROUTE = "direct:cache-stage";
     /** Exchange property: the instance whose counts the route reads back. */
     public static final String INSTANCE = "cacheApplyInstance";
 
@@ -32,13 +35,39 @@ public final class CacheApply {
     }
 
     /**
-     * Applies a run's staged records of the given kinds to one instance and returns what it did per kind. With
-     * {@code commit} false (dry run) the counts are computed and everything is rolled back.
+     * Applies a run whose records were compared with the store by {@code delta} (and its new, changed and returning
+     * ones staged) to one instance, for the kinds it read: the stored records it did not read are staged as gone marks
+     * ({@code direct:cache-stage}, batches of {@code batchSize}), except for the kinds in {@code noGone} (some of
+     * their records could not be read this time); then {@link #apply(ProducerTemplate, String, int, Map, Instant,
+     * boolean)}.
      */
     public Map<CacheKind, KindCounts> apply(ProducerTemplate template, String runId, int instanceIndex,
-                                            Set<CacheKind> kinds, Set<CacheKind> noGone, Instant now,
-                                            boolean commit) {
-        List<CacheApplySql.Statement> statements = CacheApplySql.statements(runId, instanceIndex, kinds, noGone, now);
+                                            CacheDelta delta, Set<CacheKind> kinds, Set<CacheKind> noGone,
+                                            int batchSize, Instant now, boolean commit) {
+        Map<CacheKind, KindCounts> decided = new EnumMap<>(CacheKind.class);
+        List<Map<String, Object>> marks = new ArrayList<>();
+        for (CacheKind kind : kinds) {
+            boolean markGone = !noGone.contains(kind);
+            decided.put(kind, delta.counts(kind, markGone));
+            if (markGone) {
+                delta.goneKeys(kind).forEach(key -> marks.add(CacheStaging.goneMark(runId, kind, key)));
+            }
+        }
+        for (int i = 0; i < marks.size(); i += batchSize) {
+            template.sendBody(STAGE_ROUTE, marks.subList(i, Math.min(marks.size(), i + batchSize)));
+        }
+        return apply(template, runId, instanceIndex, decided, now, commit);
+    }
+
+    /**
+     * Applies a run's staged records and gone marks of the kinds in {@code counts} (what the run decided per kind,
+     * see {@link CacheDelta}) to one instance and returns the counts it recorded per kind. With {@code commit} false
+     * (dry run) everything is rolled back.
+     */
+    public Map<CacheKind, KindCounts> apply(ProducerTemplate template, String runId, int instanceIndex,
+                                            Map<CacheKind, KindCounts> counts, Instant now, boolean commit) {
+        Set<CacheKind> kinds = counts.keySet();
+        List<CacheApplySql.Statement> statements = CacheApplySql.statements(runId, instanceIndex, counts, now);
         return transaction.execute(status -> {
             Exchange done = template.send(ROUTE, e -> {
                 e.getIn().setBody(statements);

@@ -42,8 +42,8 @@ import org.ypsync.store.Store;
         "netypareo.retry.initial-delay-ms=50",
         "netypareo.retry.max-delay-ms=200"})
 class CacheStageRouteTest {
+    private static CacheTestWorld world;
     private static DemoEnvironment env;
-    private static final List<String> SET = new ArrayList<>();
 
     @BeanInject("stageRunner")
     StageRunner runner;
@@ -53,18 +53,13 @@ class CacheStageRouteTest {
 
     @BeforeAll
     static void world() {
-        env = DemoEnvironment.start(7L, DataSetSize.DEMO,
-                "jdbc:h2:mem:cache-route-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        env.properties().forEach((k, v) -> {
-            System.setProperty(k, v);
-            SET.add(k);
-        });
+        world = CacheTestWorld.start(7L, DataSetSize.DEMO, "cache-route");
+        env = world.env();
     }
 
     @AfterAll
     static void stop() {
-        SET.forEach(System::clearProperty);
-        env.close();
+        world.close();
     }
 
     @BeforeEach
@@ -74,13 +69,7 @@ class CacheStageRouteTest {
         // fresh data for both instances, same seeds as at start
         reset(DemoEnvironment.FIRST, 0, Envelope.KEYED, 7L);
         reset(DemoEnvironment.SECOND, 1, Envelope.ARRAY, 8L);
-        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement()) {
-            for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
-                    "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",
-                    "stage_run")) {
-                st.execute("DELETE FROM " + t);
-            }
-        }
+        CacheTestWorld.clear(store);
     }
 
     private static void reset(String id, int index, Envelope envelope, long seed) {
@@ -95,11 +84,7 @@ class CacheStageRouteTest {
     }
 
     private int count(String sql) throws Exception {
-        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return CacheTestWorld.count(store, sql);
     }
 
     private List<DeadLetterRepository.DeadLetter> deadLetters() {

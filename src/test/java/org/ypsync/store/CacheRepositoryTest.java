@@ -29,8 +29,7 @@ class CacheRepositoryTest {
     private static Map<CacheKind, CacheRepository.KindCounts> run(CacheRoutes repo, int instance,
                                                                    List<StagedRecord> rows, Instant at) {
         String runId = UUID.randomUUID().toString();
-        repo.stage(runId, rows);
-        var counts = repo.apply(runId, instance, STUDENTS, Set.of(), at, true);
+        var counts = repo.run(runId, instance, rows, STUDENTS, at, true);
         repo.discard(runId);
         return counts;
     }
@@ -75,6 +74,63 @@ class CacheRepositoryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void onlyNewChangedReturningAndGoneRowsTouchTheStore(String database) {
+        try (CacheRoutes repo = CacheRoutes.start(database)) {
+            Store store = repo.store();
+            Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            run(repo, 0, List.of(student(1, "A", "h1"), student(2, "B", "h2"), student(3, "C", "h3")), t0);
+
+            // 1 unchanged, 2 changed, 3 gone, 4 new: two records staged and one gone mark, nothing for 1
+            String r2 = UUID.randomUUID().toString();
+            Instant t1 = t0.plusSeconds(60);
+            var counts = repo.run(r2, 0, List.of(student(1, "A", "h1"), student(2, "B2", "h2b"), student(4, "D", "h4")),
+                    STUDENTS, t1, true);
+            assertEquals(new CacheRepository.KindCounts(3, 1, 1, 1), counts.get(CacheKind.STUDENTS));
+            assertEquals(List.of("2|false", "3|true", "4|false"), staged(store, r2));
+            repo.discard(r2);
+            assertEquals(List.of("1|" + Timestamp.from(t0) + "|null|A", "2|" + Timestamp.from(t1) + "|null|B2",
+                    "3|" + Timestamp.from(t0) + "|" + Timestamp.from(t1) + "|C", "4|" + Timestamp.from(t1) + "|null|D"),
+                    changedAt(store, 0));
+            assertEquals(List.of(3, 1, 1, 1, 3), cacheCount(store, 0));
+            assertEquals(Map.of(CacheKind.STUDENTS, 3), store.cache().acceptedCounts(0));
+
+            // 3 returns unchanged: revived (changed), the others untouched; then a run with nothing to do
+            Instant t2 = t0.plusSeconds(120);
+            var back = run(repo, 0, List.of(student(1, "A", "h1"), student(2, "B2", "h2b"), student(3, "C", "h3"),
+                    student(4, "D", "h4")), t2);
+            assertEquals(new CacheRepository.KindCounts(4, 0, 1, 0), back.get(CacheKind.STUDENTS));
+            assertEquals("3|" + Timestamp.from(t2) + "|null|C", changedAt(store, 0).get(2));
+            List<String> before = changedAt(store, 0);
+            String r4 = UUID.randomUUID().toString();
+            var same = repo.run(r4, 0, List.of(student(1, "A", "h1"), student(2, "B2", "h2b"), student(3, "C", "h3"),
+                    student(4, "D", "h4")), STUDENTS, t0.plusSeconds(180), true);
+            assertEquals(new CacheRepository.KindCounts(4, 0, 0, 0), same.get(CacheKind.STUDENTS));
+            assertEquals(List.of(), staged(store, r4), "an unchanged run stages nothing");
+            assertEquals(before, changedAt(store, 0));
+            assertEquals(List.of(4, 0, 0, 0, 4), cacheCount(store, 0));
+        }
+    }
+
+    private static List<String> staged(Store store, String runId) {
+        List<String> out = new ArrayList<>();
+        Jdbc.query(store.dataSource(), "SELECT record_key, gone FROM cache_staging WHERE run_id = ? ORDER BY record_key",
+                rs -> out.add(rs.getString(1) + "|" + rs.getBoolean(2)), runId);
+        return out;
+    }
+
+    private static List<Integer> cacheCount(Store store, int instance) {
+        List<Integer> out = new ArrayList<>();
+        Jdbc.query(store.dataSource(), "SELECT read_count, new_count, changed_count, gone_count, accepted_count"
+                + " FROM cache_count WHERE instance_index = ? AND kind = 'STUDENTS'", rs -> {
+                    for (int i = 1; i <= 5; i++) {
+                        out.add(rs.getInt(i));
+                    }
+                }, instance);
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void twoInstancesWithTheSameCodesStayApart(String database) {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
@@ -96,8 +152,7 @@ class CacheRepositoryTest {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
             String runId = UUID.randomUUID().toString();
-            repo.stage(runId, List.of(student(7, "Müller", "x")));
-            var counts = repo.apply(runId, 0, STUDENTS, Set.of(), Instant.now(), false);
+            var counts = repo.run(runId, 0, List.of(student(7, "Müller", "x")), STUDENTS, Instant.now(), false);
             assertEquals(1, counts.get(CacheKind.STUDENTS).created());
             assertEquals(List.of(), changedAt(store, 0));
             assertEquals(Map.of(), store.cache().acceptedCounts(0));
@@ -121,12 +176,10 @@ class CacheRepositoryTest {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
             Instant t0 = Instant.now();
-            String r1 = UUID.randomUUID().toString();
-            repo.stage(r1, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000), group(CacheKind.FC_GROUPS, 846000)));
-            repo.apply(r1, 0, EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), Set.of(), t0, true);
-            String r2 = UUID.randomUUID().toString();
-            repo.stage(r2, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000)));
-            var counts = repo.apply(r2, 0, EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), Set.of(), t0, true);
+            repo.run(UUID.randomUUID().toString(), 0, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000),
+                    group(CacheKind.FC_GROUPS, 846000)), EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), t0, true);
+            var counts = repo.run(UUID.randomUUID().toString(), 0, List.of(group(CacheKind.DIPLOMA_GROUPS, 846000)),
+                    EnumSet.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS), t0, true);
             assertEquals(0, counts.get(CacheKind.DIPLOMA_GROUPS).gone());
             assertEquals(1, counts.get(CacheKind.FC_GROUPS).gone());
         }

@@ -40,13 +40,24 @@ final class CacheRoutes implements AutoCloseable {
         return store;
     }
 
+    /** Stages every row as it is (no comparison with the store). */
     void stage(String runId, List<StagedRecord> rows) {
         template.sendBody("direct:cache-stage", rows.stream().map(r -> CacheStaging.row(runId, r)).toList());
     }
 
-    Map<CacheKind, CacheRepository.KindCounts> apply(String runId, int instance, Set<CacheKind> kinds,
-                                                     Set<CacheKind> noGone, Instant now, boolean commit) {
-        return apply.apply(template, runId, instance, kinds, noGone, now, commit);
+    /**
+     * A run as the cache stage makes it: the instance's stored rows loaded, the records read compared with them,
+     * only the new, changed and returning ones staged, then the apply (gone marks included).
+     */
+    Map<CacheKind, CacheRepository.KindCounts> run(String runId, int instance, List<StagedRecord> rows,
+                                                   Set<CacheKind> kinds, Instant now, boolean commit) {
+        CacheDelta delta = store.cache().delta(instance);
+        List<StagedRecord> staged = rows.stream().filter(r -> switch (delta.see(r)) {
+            case NEW, CHANGED -> true;
+            case UNCHANGED, DUPLICATE -> false;
+        }).toList();
+        stage(runId, staged);
+        return apply.apply(template, runId, instance, delta, kinds, Set.of(), 500, now, commit);
     }
 
     void discard(String runId) {

@@ -93,6 +93,9 @@ public final class NetypareoEmulator implements AutoCloseable {
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final List<FaultEntry> faults = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    // requests being answered per instance id (first path segment), and the most at once since the last reset
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final java.util.ArrayDeque<String> requestLog = new java.util.ArrayDeque<>();
     private final Map<String, java.util.concurrent.atomic.AtomicLongArray> served = new ConcurrentHashMap<>();
     private volatile long latencyPerCallNanos;
@@ -204,9 +207,16 @@ public final class NetypareoEmulator implements AutoCloseable {
         return m;
     }
 
+    /** The most requests of an instance answered at once since the start or the last {@link #resetCounters}. */
+    public int maxInFlight(String instanceId) {
+        AtomicInteger max = maxInFlight.get(instanceId);
+        return max == null ? 0 : max.get();
+    }
+
     public void resetCounters() {
         served.clear();
         counts.clear();
+        maxInFlight.clear();
         synchronized (requestLog) {
             requestLog.clear();
         }
@@ -221,6 +231,11 @@ public final class NetypareoEmulator implements AutoCloseable {
     // ------------------------------------------------------------------ HTTP
 
     private void handle(HttpExchange ex) {
+        String path = ex.getRequestURI().getPath();
+        int slash = path.indexOf('/', 1);
+        String id = slash > 0 ? path.substring(1, slash) : "";
+        AtomicInteger now = inFlight.computeIfAbsent(id, k -> new AtomicInteger());
+        maxInFlight.computeIfAbsent(id, k -> new AtomicInteger()).accumulateAndGet(now.incrementAndGet(), Math::max);
         try {
             serve(ex);
         } catch (IOException e) {
@@ -235,6 +250,7 @@ public final class NetypareoEmulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             ex.close();
+            now.decrementAndGet();
         }
     }
 
