@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +69,20 @@ class ReuseInCamelEstateTest {
         try {
             CamelContext context = host.getCamelContext();
             assertEquals("estate", context.getName(), "the host's context, not ypsync's");
-            for (String route : List.of("cache", "cache-timer", "site-cohorts", "users", "moodle-create-cohorts",
-                    "estate-nightly", "estate-groups")) {
+            List<String> routes = new ArrayList<>(List.of("cache", "site-cohorts", "users", "tutors", "groups",
+                    "fc-groups", "estate-nightly", "estate-groups"));
+            // the stages' timers and the Moodle batching routes, instances of ypsync's route templates
+            routes.addAll(routes.subList(0, 6).stream().map(stage -> stage + "-timer").toList());
+            for (String function : List.of("create-users", "update-users", "create-cohorts", "update-cohorts",
+                    "add-cohort-members", "delete-cohort-members")) {
+                routes.add("moodle-" + function);
+            }
+            for (String route : routes) {
                 assertNotNull(context.getRoute(route), "route " + route + " loaded");
+                // the route ids and URIs tests, JMX and README rely on
+                String from = context.getRoute(route).getEndpoint().getEndpointUri().replaceAll("\\?.*", "");
+                assertEquals(route.endsWith("-timer") ? "quartz://ypsync/" + route.replace("-timer", "")
+                        : "direct://" + route, from);
             }
 
             // ypsync's error handling applies to ypsync's routes only, not to the host's
