@@ -130,6 +130,23 @@ public final class DeadLetters {
         }
     }
 
+    /**
+     * The dead-letter channel itself failed (routeConfiguration ypsync-dead-letter-errors): the failure is logged and
+     * fails the stage run, as {@link #notStored} does for a row the store refused; it never re-enters the channel.
+     */
+    public void lost(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Object body = exchange.getIn().getBody();
+        Object key = body instanceof Map<?, ?> row ? row.get("recordKey") : exchange.getProperty(RECORD_KEY);
+        String problem = "dead letter of " + stageOf(exchange) + " record " + key + " lost: "
+                + (cause == null ? "unknown error" : describe(cause));
+        LOG.error("{}", Secrets.mask(problem));
+        StageRun run = exchange.getProperty(StageRuns.RUN, StageRun.class);
+        if (run != null) {
+            run.fail(Secrets.mask(problem));
+        }
+    }
+
     private static String stageOf(Exchange exchange) {
         StageRun run = exchange.getProperty(StageRuns.RUN, StageRun.class);
         if (run != null) {

@@ -136,4 +136,23 @@ class StoreWritesRouteTest {
         assertEquals("FAILED", recorded.outcome());
         assertTrue(recorded.message().contains("not stored: disk full (test)"), recorded.message());
     }
+
+    @Test
+    void aFailureOfTheDeadLetterChannelItselfFailsTheRunOnceWithoutItsSecretsAndNeverReentersIt() throws Exception {
+        String token = env.properties().get("moodle.token");
+        AdviceWith.adviceWith(context, "dead-letter", a -> a.weaveById("dead-letter-row").replace()
+                .to("mock:dead-letter-entered")
+                .throwException(new IllegalStateException("dead-letter channel broken (test) " + token)));
+        // one endpoint refused: the cache's dead letter, whose channel then fails
+        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.status(403));
+        StageRun cache = run("cache");
+
+        assertEquals(StageRun.Outcome.FAILED, cache.outcome(), cache.summary());
+        assertEquals(1, mock("dead-letter-entered").getReceivedCounter(), "entered once, not again on its own failure");
+        assertTrue(cache.problems().stream().anyMatch(p -> p.startsWith("dead letter of cache record ")
+                && p.contains(" lost: ") && p.contains("dead-letter channel broken (test)")), cache.summary());
+        cache.problems().forEach(p -> assertTrue(!p.contains(token), p));
+        assertEquals(0, store.deadLetters().count("cache"));
+        assertEquals("FAILED", store.runs().last("cache").orElseThrow().outcome());
+    }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
 import javax.management.ObjectName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,13 +69,32 @@ class ReuseInCamelEstateTest {
         try {
             CamelContext context = host.getCamelContext();
             assertEquals("estate", context.getName(), "the host's context, not ypsync's");
-            for (String route : List.of("cache", "cache-timer", "site-cohorts", "users", "moodle-create-cohorts",
-                    "estate-nightly")) {
+            List<String> routes = new ArrayList<>(List.of("cache", "site-cohorts", "users", "tutors", "groups",
+                    "fc-groups", "estate-nightly", "estate-groups"));
+            // the stages' timers and the Moodle batching routes, instances of ypsync's route templates
+            routes.addAll(routes.subList(0, 6).stream().map(stage -> stage + "-timer").toList());
+            for (String function : List.of("create-users", "update-users", "create-cohorts", "update-cohorts",
+                    "add-cohort-members", "delete-cohort-members")) {
+                routes.add("moodle-" + function);
+            }
+            for (String route : routes) {
                 assertNotNull(context.getRoute(route), "route " + route + " loaded");
+                // the route ids and URIs tests, JMX and README rely on
+                String from = context.getRoute(route).getEndpoint().getEndpointUri().replaceAll("\\?.*", "");
+                assertEquals(route.endsWith("-timer") ? "quartz://ypsync/" + route.replace("-timer", "")
+                        : "direct://" + route, from);
             }
 
             // ypsync's error handling applies to ypsync's routes only, not to the host's
-            assertEquals("ypsync-errors", context.getRoute("cache").getConfigurationId());
+            assertEquals("ypsync-cache-errors,ypsync-errors", context.getRoute("cache").getConfigurationId());
+            assertEquals("ypsync-errors", context.getRoute("site-cohorts").getConfigurationId());
+            assertEquals("ypsync-errors", context.getRoute("estate-groups").getConfigurationId());
+            // every step that matters has its id, in ypsync's routes and in the host's instance of a ypsync template
+            for (String step : List.of("groups-plan-members", "users-create-split", "tutors-plan",
+                    "moodle-create-users-aggregate", "moodle-add-cohort-members-write", "cache-fetch-get",
+                    "dead-letter-store", "estate-groups-plan", "estate-groups-create")) {
+                assertNotNull(context.getProcessor(step), "step " + step);
+            }
             assertNull(context.getRoute("estate-nightly").getConfigurationId());
             // ypsync's JMX bean, under the host's context name
             assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(
@@ -133,6 +155,18 @@ class ReuseInCamelEstateTest {
                 }
                 assertEquals("cache=OK site-cohorts=OK", rows.toString().strip());
             }
+
+            // the host's own route from ypsync's template group-stage runs ypsync's groups stage; its steps answer to
+            // the host's ids (a mock woven after each cohort create sees every diploma-group cohort Moodle now holds)
+            AdviceWith.adviceWith(context, "estate-groups",
+                    a -> a.weaveById("estate-groups-create").after().to("mock:estate-group-created"));
+            MockEndpoint created = context.getEndpoint("mock:estate-group-created", MockEndpoint.class);
+            StageRun groups = template.requestBody("direct:estate-groups", null, StageRun.class);
+            assertEquals("groups", groups.stage());
+            assertTrue(groups.outcome() != StageRun.Outcome.FAILED, groups.summary());
+            long groupCohorts = env.moodle().cohorts().stream().filter(c -> c.idnumber().contains("GRP_")).count();
+            assertTrue(groupCohorts > 0, "diploma-group cohorts created");
+            assertEquals(groupCohorts, created.getReceivedCounter());
         } finally {
             host.stop();
         }

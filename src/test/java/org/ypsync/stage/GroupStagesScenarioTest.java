@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +51,9 @@ class GroupStagesScenarioTest {
 
     @BeanInject("ypsyncStore")
     Store store;
+
+    @BeanInject
+    CamelContext context;
 
     @BeforeAll
     static void start() {
@@ -411,5 +417,27 @@ class GroupStagesScenarioTest {
         ok(runner, "cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
         assertEquals(0, world.writes(), world.writesByFunction());
         assertTrue(world.moodle().members(handMade).contains(stranger));
+    }
+
+    /**
+     * The steps of the group stages answer to their ids: a mock woven in place of groups-member-add takes the
+     * member adds of groups (none reaches Moodle), while fc-groups, the other instance of the same template, keeps
+     * its own step fc-groups-member-add and adds its members.
+     */
+    @Test
+    void theGroupStageStepsAreReachableByTheirIds() throws Exception {
+        users();
+        AdviceWith.adviceWith(context, "groups",
+                a -> a.weaveById("groups-member-add").replace().to("mock:groups-member-add"));
+        MockEndpoint adds = context.getEndpoint("mock:groups-member-add", MockEndpoint.class);
+        StageRun groups = one(runner, "groups", false, false);
+        assertEquals(StageRun.Outcome.OK, groups.outcome(), groups.summary());
+        assertTrue(adds.getReceivedCounter() > 0, "the groups' members went to the mock");
+        assertEquals(1, world.moodle().calls("core_cohort_create_cohorts"));
+        assertEquals(0, world.moodle().calls("core_cohort_add_cohort_members"));
+
+        StageRun fc = one(runner, "fc-groups", false, false);
+        assertEquals(StageRun.Outcome.OK, fc.outcome(), fc.summary());
+        assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
     }
 }
