@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -236,10 +235,6 @@ public final class MoodleEmulator implements AutoCloseable {
         return configure(() -> cfg.auths.put(name, internal));
     }
 
-    public MoodleEmulator removeAuthPlugin(String name) {
-        return configure(() -> cfg.auths.remove(name));
-    }
-
     public Set<String> authPlugins() {
         synchronized (lock) {
             return Set.copyOf(cfg.auths.keySet());
@@ -293,12 +288,6 @@ public final class MoodleEmulator implements AutoCloseable {
         });
     }
 
-    public MoodleEmulator addServiceFunction(String function) {
-        return configure(() -> {
-            if (!cfg.serviceFunctions.contains(function)) cfg.serviceFunctions.add(function);
-        });
-    }
-
     public MoodleEmulator removeServiceFunction(String function) {
         return configure(() -> cfg.serviceFunctions.remove(function));
     }
@@ -317,15 +306,6 @@ public final class MoodleEmulator implements AutoCloseable {
     /** Developer debug: error answers then carry a {@code debuginfo} (off on the recorded site). */
     public MoodleEmulator debug(boolean on) {
         return configure(() -> cfg.debug = on);
-    }
-
-    /** When off, the REST protocol is disabled: HTTP 403 with an empty body. */
-    public MoodleEmulator restEnabled(boolean on) {
-        return configure(() -> cfg.restEnabled = on);
-    }
-
-    public MoodleEmulator clock(Clock clock) {
-        return configure(() -> cfg.clock = clock);
     }
 
     /** Added to every call (benchmark). */
@@ -593,12 +573,6 @@ public final class MoodleEmulator implements AutoCloseable {
                 .toList());
     }
 
-    /** Id of the course with this shortname, if any. */
-    public Optional<Long> courseIdByShortname(String shortname) {
-        return read(() -> site.db.courses.values().stream().filter(c -> c.shortname.equals(shortname))
-                .map(c -> c.id).findFirst());
-    }
-
     /** Creates a user as an admin would by hand (no WS checks; ids from the same sequence). Returns its id. */
     public long createUser(String username, String firstname, String lastname, String email, String idnumber,
                            String auth) {
@@ -696,10 +670,6 @@ public final class MoodleEmulator implements AutoCloseable {
             if (!PATH.equals(path)) {
                 send(ex, new Answer(404, "text/html; charset=utf-8", "<html><body>Not found</body></html>", 0,
                         false));
-                return;
-            }
-            if (!cfg.restEnabled) {
-                send(ex, new Answer(403, null, "", 0, false));
                 return;
             }
             Request req = parse(ex.getRequestMethod(), ex.getRequestURI().getRawQuery(),
