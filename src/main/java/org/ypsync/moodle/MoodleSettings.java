@@ -238,12 +238,6 @@ public record MoodleSettings(
                 retryMaxBackoff, passwordPolicy, allow);
     }
 
-    public MoodleSettings withPasswordPolicy(PasswordPolicy policy) {
-        return new MoodleSettings(url, token, connectTimeout, readTimeout, maxInputVars, inputVarsMargin,
-                maxRecordsPerBatch, maxRecordsByFunction, retryMaxAttempts, retryInitialBackoff, retryMultiplier,
-                retryMaxBackoff, policy, allowSharedEmail);
-    }
-
     /** Pause before attempt {@code attempt + 1} (attempt counts from 1). */
     public Duration backoff(int attempt) {
         double ms = retryInitialBackoff.toMillis() * Math.pow(retryMultiplier, Math.max(0, attempt - 1));

@@ -13,13 +13,4 @@ public enum UserKind {
     public String value() {
         return value;
     }
-
-    public static UserKind fromValue(String v) {
-        for (UserKind k : values()) {
-            if (k.value.equals(v)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown user kind: " + v);
-    }
 }

@@ -55,10 +55,6 @@ public record UserSyncSettings(MatchMode match, String auth, boolean createPassw
         return new UserSyncSettings(match, auth, createPassword, userTypeField, a, maxSuspensionShare);
     }
 
-    public UserSyncSettings withMaxSuspensionShare(double m) {
-        return new UserSyncSettings(match, auth, createPassword, userTypeField, allowSharedEmail, m);
-    }
-
     public boolean internalAuth() {
         return UserFields.INTERNAL_AUTHS.contains(auth);
     }

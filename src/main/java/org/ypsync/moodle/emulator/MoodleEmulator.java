@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,9 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
-import org.ypsync.moodle.emulator.Records.CategoryRow;
-import org.ypsync.moodle.emulator.Records.CohortRow;
-import org.ypsync.moodle.emulator.Records.CourseRow;
 import org.ypsync.moodle.emulator.Records.UserRow;
 
 /**
@@ -81,6 +77,7 @@ public final class MoodleEmulator implements AutoCloseable {
     private final Object lock = new Object();
     private final SiteConfig cfg = new SiteConfig();
     private final MoodleSite site;
+    private final AdminEdits edits;
     private volatile String token = newToken();
     private volatile Duration latencyPerCall = Duration.ZERO;
     private volatile Duration latencyPerItem = Duration.ZERO;
@@ -109,6 +106,7 @@ public final class MoodleEmulator implements AutoCloseable {
     public MoodleEmulator() {
         cfg.serviceFunctions.addAll(DEFAULT_SERVICE_FUNCTIONS);
         site = new MoodleSite(cfg, "http://127.0.0.1", newToken());
+        edits = new AdminEdits(site);
     }
 
     private static String newToken() {
@@ -237,10 +235,6 @@ public final class MoodleEmulator implements AutoCloseable {
         return configure(() -> cfg.auths.put(name, internal));
     }
 
-    public MoodleEmulator removeAuthPlugin(String name) {
-        return configure(() -> cfg.auths.remove(name));
-    }
-
     public Set<String> authPlugins() {
         synchronized (lock) {
             return Set.copyOf(cfg.auths.keySet());
@@ -269,13 +263,7 @@ public final class MoodleEmulator implements AutoCloseable {
     public MoodleEmulator removeProfileField(String shortname) {
         return configure(() -> {
             cfg.profileFields.remove(shortname);
-            for (UserRow u : List.copyOf(site.db.users.values())) {
-                if (u.customfields.containsKey(shortname)) {
-                    UserRow row = u.copy();
-                    row.customfields.remove(shortname);
-                    site.db.putUser(row);
-                }
-            }
+            edits.dropProfileFieldValues(shortname);
         });
     }
 
@@ -300,12 +288,6 @@ public final class MoodleEmulator implements AutoCloseable {
         });
     }
 
-    public MoodleEmulator addServiceFunction(String function) {
-        return configure(() -> {
-            if (!cfg.serviceFunctions.contains(function)) cfg.serviceFunctions.add(function);
-        });
-    }
-
     public MoodleEmulator removeServiceFunction(String function) {
         return configure(() -> cfg.serviceFunctions.remove(function));
     }
@@ -324,15 +306,6 @@ public final class MoodleEmulator implements AutoCloseable {
     /** Developer debug: error answers then carry a {@code debuginfo} (off on the recorded site). */
     public MoodleEmulator debug(boolean on) {
         return configure(() -> cfg.debug = on);
-    }
-
-    /** When off, the REST protocol is disabled: HTTP 403 with an empty body. */
-    public MoodleEmulator restEnabled(boolean on) {
-        return configure(() -> cfg.restEnabled = on);
-    }
-
-    public MoodleEmulator clock(Clock clock) {
-        return configure(() -> cfg.clock = clock);
     }
 
     /** Added to every call (benchmark). */
@@ -542,17 +515,6 @@ public final class MoodleEmulator implements AutoCloseable {
 
     // ================================================================== state for tests
 
-    private static MoodleUser view(UserRow u) {
-        return new MoodleUser(u.id, u.username, u.idnumber, u.firstname, u.lastname, u.email, u.auth, u.suspended,
-                u.deleted, u.customfields);
-    }
-
-    private MoodleCohort view(CohortRow c) {
-        State.Ctx ctx = site.db.contexts.get(c.contextId);
-        Long cat = ctx != null && ctx.level() == State.CONTEXT_COURSECAT ? ctx.instanceId() : null;
-        return new MoodleCohort(c.id, c.idnumber, c.name, c.description, c.visible, c.contextId, cat, c.customfields);
-    }
-
     private <T> T read(Supplier<T> s) {
         synchronized (lock) {
             return s.get();
@@ -561,36 +523,36 @@ public final class MoodleEmulator implements AutoCloseable {
 
     /** Every user row, by id: guest (1), admin (2), then created users; deleted ones have {@code deleted=true}. */
     public List<MoodleUser> users() {
-        return read(() -> site.db.users.values().stream().map(MoodleEmulator::view).toList());
+        return read(() -> site.db.users.values().stream().map(AdminEdits::view).toList());
     }
 
     public Optional<MoodleUser> user(long id) {
-        return read(() -> Optional.ofNullable(site.db.users.get(id)).map(MoodleEmulator::view));
+        return read(() -> Optional.ofNullable(site.db.users.get(id)).map(AdminEdits::view));
     }
 
     public Optional<MoodleUser> userByUsername(String username) {
-        return read(() -> Optional.ofNullable(site.db.userByUsername(username)).map(MoodleEmulator::view));
+        return read(() -> Optional.ofNullable(site.db.userByUsername(username)).map(AdminEdits::view));
     }
 
     /** Non-deleted users with this idnumber (idnumbers are not unique in Moodle). */
     public List<MoodleUser> usersByIdnumber(String idnumber) {
         return read(() -> site.db.users.values().stream().filter(u -> !u.deleted && u.idnumber.equals(idnumber))
-                .map(MoodleEmulator::view).toList());
+                .map(AdminEdits::view).toList());
     }
 
     /** Cohorts by id. */
     public List<MoodleCohort> cohorts() {
         return read(() -> site.db.cohorts.values().stream().sorted((a, b) -> Long.compare(a.id, b.id))
-                .map(this::view).toList());
+                .map(edits::view).toList());
     }
 
     public Optional<MoodleCohort> cohort(long id) {
-        return read(() -> Optional.ofNullable(site.db.cohorts.get(id)).map(this::view));
+        return read(() -> Optional.ofNullable(site.db.cohorts.get(id)).map(edits::view));
     }
 
     public List<MoodleCohort> cohortsByIdnumber(String idnumber) {
         return read(() -> site.db.cohorts.values().stream().filter(c -> c.idnumber.equals(idnumber))
-                .sorted((a, b) -> Long.compare(a.id, b.id)).map(this::view).toList());
+                .sorted((a, b) -> Long.compare(a.id, b.id)).map(edits::view).toList());
     }
 
     /** Member user ids of a cohort, ascending (empty if the cohort does not exist). */
@@ -611,55 +573,18 @@ public final class MoodleEmulator implements AutoCloseable {
                 .toList());
     }
 
-    /** Member user ids of a course group, ascending. */
-    public Set<Long> groupMembers(long groupId) {
-        return read(() -> new TreeSet<>(site.db.groupMembers.getOrDefault(groupId, new java.util.LinkedHashSet<>())));
-    }
-
-    /** Id of the course with this shortname, if any. */
-    public Optional<Long> courseIdByShortname(String shortname) {
-        return read(() -> site.db.courses.values().stream().filter(c -> c.shortname.equals(shortname))
-                .map(c -> c.id).findFirst());
-    }
-
     /** Creates a user as an admin would by hand (no WS checks; ids from the same sequence). Returns its id. */
     public long createUser(String username, String firstname, String lastname, String email, String idnumber,
                            String auth) {
         synchronized (lock) {
-            UserRow u = new UserRow();
-            u.username = username;
-            u.firstname = firstname;
-            u.lastname = lastname;
-            u.email = email;
-            u.idnumber = idnumber == null ? "" : idnumber;
-            u.auth = auth;
-            u.hasPassword = true;
-            u.timecreated = cfg.now();
-            u.timemodified = u.timecreated;
-            u.id = site.db.userSeq++;
-            u.contextId = site.db.newContext(State.CONTEXT_USER, u.id);
-            site.db.putUser(u);
-            return u.id;
+            return edits.createUser(username, firstname, lastname, email, idnumber, auth);
         }
     }
 
     /** Edits a user as an admin would in the UI (no WS checks, no counters). */
     public void editUser(long id, UnaryOperator<MoodleUser> change) {
         synchronized (lock) {
-            UserRow u = site.db.users.get(id);
-            if (u == null) throw new IllegalArgumentException("no user " + id);
-            MoodleUser edited = change.apply(view(u));
-            UserRow row = u.copy();
-            row.username = edited.username();
-            row.idnumber = edited.idnumber();
-            row.firstname = edited.firstname();
-            row.lastname = edited.lastname();
-            row.email = edited.email();
-            row.auth = edited.auth();
-            row.suspended = edited.suspended();
-            row.customfields = new LinkedHashMap<>(edited.customfields());
-            row.timemodified = cfg.now();
-            site.db.putUser(row);
+            edits.editUser(id, change);
         }
     }
 
@@ -668,7 +593,7 @@ public final class MoodleEmulator implements AutoCloseable {
         synchronized (lock) {
             UserRow u = site.db.users.get(id);
             if (u == null || u.deleted) throw new IllegalArgumentException("no user " + id);
-            site.deleteUser(u);
+            site.users.deleteUser(u);
         }
     }
 
@@ -680,38 +605,13 @@ public final class MoodleEmulator implements AutoCloseable {
     /** Creates a cohort by hand in a category's context ({@code categoryId} null = system). */
     public long createCohort(String idnumber, String name, Long categoryId) {
         synchronized (lock) {
-            CohortRow c = new CohortRow();
-            c.idnumber = idnumber == null ? "" : idnumber;
-            c.name = name;
-            if (categoryId == null) {
-                c.contextId = 1;
-            } else {
-                CategoryRow cat = site.db.categories.get(categoryId);
-                if (cat == null) throw new IllegalArgumentException("no category " + categoryId);
-                c.contextId = cat.contextId;
-            }
-            c.timecreated = cfg.now();
-            c.timemodified = c.timecreated;
-            c.id = site.db.cohortSeq++;
-            c.heap = site.db.heapSeq++;
-            site.db.putCohort(c);
-            return c.id;
+            return edits.createCohort(idnumber, name, categoryId);
         }
     }
 
     public void editCohort(long id, UnaryOperator<MoodleCohort> change) {
         synchronized (lock) {
-            CohortRow c = site.db.cohorts.get(id);
-            if (c == null) throw new IllegalArgumentException("no cohort " + id);
-            MoodleCohort edited = change.apply(view(c));
-            CohortRow row = c.copy();
-            row.name = edited.name();
-            row.idnumber = edited.idnumber();
-            row.description = edited.description();
-            row.visible = edited.visible();
-            row.customfields = new LinkedHashMap<>(edited.customfields());
-            row.heap = site.db.heapSeq++;
-            site.db.putCohort(row);
+            edits.editCohort(id, change);
         }
     }
 
@@ -723,9 +623,7 @@ public final class MoodleEmulator implements AutoCloseable {
 
     public void addMember(long cohortId, long userId) {
         synchronized (lock) {
-            if (!site.db.cohorts.containsKey(cohortId)) throw new IllegalArgumentException("no cohort " + cohortId);
-            if (!site.db.users.containsKey(userId)) throw new IllegalArgumentException("no user " + userId);
-            site.db.addMember(cohortId, userId, cfg.now());
+            edits.addMember(cohortId, userId);
         }
     }
 
@@ -738,51 +636,21 @@ public final class MoodleEmulator implements AutoCloseable {
     /** Creates a top-level course category by hand. Returns its id. */
     public long createCategory(String name, String idnumber) {
         synchronized (lock) {
-            CategoryRow c = new CategoryRow();
-            c.name = name;
-            c.idnumber = idnumber == null ? "" : idnumber;
-            c.id = site.db.categorySeq++;
-            c.depth = 1;
-            c.path = "/" + c.id;
-            c.timemodified = cfg.now();
-            c.contextId = site.db.newContext(State.CONTEXT_COURSECAT, c.id);
-            site.db.putCategory(c);
-            return c.id;
+            return edits.createCategory(name, idnumber);
         }
     }
 
     /** Creates a course by hand (with an enabled manual enrolment instance). Returns its id. */
     public long createCourse(String shortname, String fullname, long categoryId, String idnumber) {
         synchronized (lock) {
-            if (!site.db.categories.containsKey(categoryId)) {
-                throw new IllegalArgumentException("no category " + categoryId);
-            }
-            CourseRow c = new CourseRow();
-            c.shortname = shortname;
-            c.fullname = fullname;
-            c.category = categoryId;
-            c.idnumber = idnumber == null ? "" : idnumber;
-            c.timecreated = cfg.now();
-            c.timemodified = c.timecreated;
-            c.cacherev = c.timecreated;
-            c.formatOptions.put("hiddensections", 1L);
-            c.formatOptions.put("coursedisplay", 0L);
-            c.formatOptions.put("indentation", "1");
-            c.id = site.db.courseSeq++;
-            c.contextId = site.db.newContext(State.CONTEXT_COURSE, c.id);
-            site.db.putCourse(c);
-            return c.id;
+            return edits.createCourse(shortname, fullname, categoryId, idnumber);
         }
     }
 
     /** Enables or disables the manual enrolment instance of a course (disabled: enrol gives wsnoinstance). */
     public void manualEnrolEnabled(long courseId, boolean enabled) {
         synchronized (lock) {
-            CourseRow c = site.db.courses.get(courseId);
-            if (c == null) throw new IllegalArgumentException("no course " + courseId);
-            CourseRow row = c.copy();
-            row.manualEnrolEnabled = enabled;
-            site.db.putCourse(row);
+            edits.manualEnrolEnabled(courseId, enabled);
         }
     }
 
@@ -802,10 +670,6 @@ public final class MoodleEmulator implements AutoCloseable {
             if (!PATH.equals(path)) {
                 send(ex, new Answer(404, "text/html; charset=utf-8", "<html><body>Not found</body></html>", 0,
                         false));
-                return;
-            }
-            if (!cfg.restEnabled) {
-                send(ex, new Answer(403, null, "", 0, false));
                 return;
             }
             Request req = parse(ex.getRequestMethod(), ex.getRequestURI().getRawQuery(),
@@ -919,7 +783,7 @@ public final class MoodleEmulator implements AutoCloseable {
                     throw WsException.invalidToken();
                 }
                 Object fnObj = req.function();
-                if (fnObj == null || (fnObj instanceof String s && MoodleSite.empty(s))) {
+                if (fnObj == null || (fnObj instanceof String s && WsValues.empty(s))) {
                     throw WsException.invalidParameter("Missing function name");
                 }
                 String fn = fnObj instanceof String s ? s : String.valueOf(fnObj);

@@ -246,17 +246,4 @@ final class Records {
             return c;
         }
     }
-
-    static final class GroupRow {
-        long id;
-        long courseId;
-        String name;
-        String idnumber = "";
-        String description = "";
-        long descriptionformat = 1;
-        String enrolmentkey = "";
-        long visibility;
-        boolean participation = true;
-        long timecreated;
-    }
 }

@@ -19,8 +19,7 @@ final class SiteConfig implements Param.Site {
     /** A site whose plugin or event observer lower-cases every e-mail it stores (not stock Moodle). */
     boolean lowerCaseEmails;
     volatile int maxInputVars = 5000;
-    volatile boolean restEnabled = true;
-    Clock clock = Clock.systemUTC();
+    final Clock clock = Clock.systemUTC();
     /** Installed auth plugins and whether each is "internal" (stores a password: needs password or createpassword). */
     final Map<String, Boolean> auths = new LinkedHashMap<>();
     final Set<String> languages = new LinkedHashSet<>(List.of("en"));

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +14,6 @@ import org.ypsync.moodle.emulator.Records.CategoryRow;
 import org.ypsync.moodle.emulator.Records.CohortRow;
 import org.ypsync.moodle.emulator.Records.CourseRow;
 import org.ypsync.moodle.emulator.Records.EnrolmentRow;
-import org.ypsync.moodle.emulator.Records.GroupRow;
 import org.ypsync.moodle.emulator.Records.UserRow;
 
 /**
@@ -40,8 +38,6 @@ final class State {
     final TreeMap<Long, CategoryRow> categories = new TreeMap<>();
     final TreeMap<Long, CourseRow> courses = new TreeMap<>();
     final Map<Long, LinkedHashMap<Long, EnrolmentRow>> enrolments = new HashMap<>();
-    final TreeMap<Long, GroupRow> groups = new TreeMap<>();
-    final Map<Long, LinkedHashSet<Long>> groupMembers = new HashMap<>();
     final Map<Long, Ctx> contexts = new HashMap<>();
 
     long userSeq = 1;
@@ -49,7 +45,6 @@ final class State {
     long categorySeq = 1;
     long courseSeq = 1;
     long contextSeq = 1;
-    long groupSeq = 1;
     long heapSeq = 1;
 
     /** Items written by committed transactions, by kind (created, updated, deleted, added, removed, ...). */
@@ -277,40 +272,6 @@ final class State {
         // Enrolled users are always read sorted, so the insertion position need not be restored.
         EnrolmentRow prev = m.remove(userId);
         journal(() -> m.put(userId, prev));
-        return true;
-    }
-
-    void putGroup(GroupRow g) {
-        GroupRow prev = groups.put(g.id, g);
-        journal(() -> {
-            if (prev == null) {
-                groups.remove(g.id);
-            } else {
-                groups.put(g.id, prev);
-            }
-        });
-    }
-
-    boolean addGroupMember(long groupId, long userId) {
-        LinkedHashSet<Long> s = groupMembers.computeIfAbsent(groupId, k -> new LinkedHashSet<>());
-        if (s.add(userId)) {
-            journal(() -> s.remove(userId));
-            return true;
-        }
-        return false;
-    }
-
-    boolean removeGroupMember(long groupId, long userId) {
-        LinkedHashSet<Long> s = groupMembers.get(groupId);
-        if (s == null || !s.contains(userId)) {
-            return false;
-        }
-        LinkedHashSet<Long> before = new LinkedHashSet<>(s);
-        s.remove(userId);
-        journal(() -> {
-            s.clear();
-            s.addAll(before);
-        });
         return true;
     }
 }

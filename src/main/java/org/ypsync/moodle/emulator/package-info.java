@@ -18,6 +18,6 @@
  * one site-wide lock (calls are serialised; latency is simulated outside it, bounded by {@code workers(n)}), no
  * capabilities (the token user is the site admin), no multipart bodies, the front-page course is left out of
  * course listings, XML answers omit the optional keys real Moodle prints as null, and cohort-sync enrolments
- * (enrol_cohort) are not simulated.
+ * (enrol_cohort) and course groups (core_group_*, which ypsync never calls) are not simulated.
  */
 package org.ypsync.moodle.emulator;

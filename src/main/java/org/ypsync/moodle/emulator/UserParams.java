@@ -1,0 +1,145 @@
+package org.ypsync.moodle.emulator;
+
+import org.ypsync.moodle.emulator.Desc.Single;
+import org.ypsync.moodle.emulator.Records.UserRow;
+import static org.ypsync.moodle.emulator.Desc.multipleOptional;
+import static org.ypsync.moodle.emulator.Desc.optional;
+import static org.ypsync.moodle.emulator.Desc.single;
+import static org.ypsync.moodle.emulator.Desc.value;
+import static org.ypsync.moodle.emulator.Desc.withDefault;
+
+/**
+ * What core_user_create_users and core_user_update_users accept: their parameter descriptions, the column lengths
+ * of the user table and the default password policy.
+ */
+final class UserParams {
+    private UserParams() {
+    }
+
+    private static Single typeValueDesc() {
+        return single().key("type", value(Param.ALPHANUMEXT)).key("value", value(Param.RAW)).build();
+    }
+
+    static Single createUserDesc() {
+        return single()
+                .key("createpassword", optional(Param.BOOL))
+                .key("username", value(Param.USERNAME))
+                .key("auth", withDefault(Param.AUTH, "manual"))
+                .key("password", optional(Param.RAW))
+                .key("firstname", value(Param.NOTAGS))
+                .key("lastname", value(Param.NOTAGS))
+                .key("email", value(Param.RAW_TRIMMED))
+                .key("maildisplay", optional(Param.INT))
+                .key("city", optional(Param.NOTAGS))
+                .key("country", optional(Param.ALPHA))
+                .key("timezone", optional(Param.TIMEZONE))
+                .key("description", optional(Param.RAW))
+                .key("firstnamephonetic", optional(Param.NOTAGS))
+                .key("lastnamephonetic", optional(Param.NOTAGS))
+                .key("middlename", optional(Param.NOTAGS))
+                .key("alternatename", optional(Param.NOTAGS))
+                .key("interests", optional(Param.TEXT))
+                .key("idnumber", withDefault(Param.RAW, ""))
+                .key("institution", optional(Param.TEXT))
+                .key("department", optional(Param.TEXT))
+                .key("phone1", optional(Param.NOTAGS))
+                .key("phone2", optional(Param.NOTAGS))
+                .key("address", optional(Param.TEXT))
+                .key("lang", withDefault(Param.LANG, "en"))
+                .key("calendartype", withDefault(Param.PLUGIN, "gregorian"))
+                .key("theme", optional(Param.PLUGIN))
+                .key("mailformat", optional(Param.INT))
+                .key("customfields", multipleOptional(typeValueDesc()))
+                .key("preferences", multipleOptional(single().key("type", value(Param.RAW))
+                        .key("value", value(Param.RAW)).build()))
+                .build();
+    }
+
+    static Single updateUserDesc() {
+        return single()
+                .key("id", value(Param.INT))
+                .key("username", optional(Param.USERNAME))
+                .key("auth", optional(Param.AUTH))
+                .key("suspended", optional(Param.BOOL))
+                .key("password", optional(Param.RAW))
+                .key("firstname", optional(Param.NOTAGS))
+                .key("lastname", optional(Param.NOTAGS))
+                .key("email", optional(Param.RAW_TRIMMED))
+                .key("maildisplay", optional(Param.INT))
+                .key("city", optional(Param.NOTAGS))
+                .key("country", optional(Param.ALPHA))
+                .key("timezone", optional(Param.TIMEZONE))
+                .key("description", optional(Param.RAW))
+                .key("userpicture", optional(Param.INT))
+                .key("firstnamephonetic", optional(Param.NOTAGS))
+                .key("lastnamephonetic", optional(Param.NOTAGS))
+                .key("middlename", optional(Param.NOTAGS))
+                .key("alternatename", optional(Param.NOTAGS))
+                .key("interests", optional(Param.TEXT))
+                .key("idnumber", optional(Param.RAW))
+                .key("institution", optional(Param.TEXT))
+                .key("department", optional(Param.TEXT))
+                .key("phone1", optional(Param.NOTAGS))
+                .key("phone2", optional(Param.NOTAGS))
+                .key("address", optional(Param.TEXT))
+                .key("lang", optional(Param.LANG))
+                .key("calendartype", optional(Param.PLUGIN))
+                .key("theme", optional(Param.PLUGIN))
+                .key("mailformat", optional(Param.INT))
+                .key("customfields", multipleOptional(typeValueDesc()))
+                .key("preferences", multipleOptional(single().key("type", value(Param.RAW))
+                        .key("value", value(Param.RAW)).build()))
+                .build();
+    }
+
+    static void checkUserLengths(UserRow u) {
+        WsValues.checkLength("user", "username", u.username, 100);
+        WsValues.checkLength("user", "auth", u.auth, 20);
+        WsValues.checkLength("user", "firstname", u.firstname, 100);
+        WsValues.checkLength("user", "lastname", u.lastname, 100);
+        WsValues.checkLength("user", "email", u.email, 100);
+        WsValues.checkLength("user", "idnumber", u.idnumber, 255);
+        WsValues.checkLength("user", "lang", u.lang, 30);
+        WsValues.checkLength("user", "theme", u.theme, 50);
+        WsValues.checkLength("user", "timezone", u.timezone, 100);
+        WsValues.checkLength("user", "city", u.city, 120);
+        WsValues.checkLength("user", "country", u.country, 2);
+        WsValues.checkLength("user", "institution", u.institution, 255);
+        WsValues.checkLength("user", "department", u.department, 255);
+        WsValues.checkLength("user", "phone1", u.phone1, 20);
+        WsValues.checkLength("user", "phone2", u.phone2, 20);
+        WsValues.checkLength("user", "address", u.address, 255);
+        WsValues.checkLength("user", "firstnamephonetic", u.firstnamephonetic, 255);
+        WsValues.checkLength("user", "lastnamephonetic", u.lastnamephonetic, 255);
+        WsValues.checkLength("user", "middlename", u.middlename, 255);
+        WsValues.checkLength("user", "alternatename", u.alternatename, 255);
+    }
+
+    /** check_password_policy with the default policy; the HTML text is what Moodle throws as the errorcode. */
+    static String passwordPolicyErrors(SiteConfig cfg, String password) {
+        if (!cfg.passwordPolicy) {
+            return "";
+        }
+        StringBuilder err = new StringBuilder();
+        int len = password.codePointCount(0, password.length());
+        long digits = password.codePoints().filter(Character::isDigit).count();
+        long lower = password.codePoints().filter(Character::isLowerCase).count();
+        long upper = password.codePoints().filter(Character::isUpperCase).count();
+        long other = password.codePoints().filter(c -> !Character.isLetterOrDigit(c)).count();
+        if (len < 8) err.append("<div>Passwords must be at least 8 characters long.</div>");
+        if (digits < 1) err.append("<div>Passwords must have at least 1 digit(s).</div>");
+        if (lower < 1) err.append("<div>Passwords must have at least 1 lower case letter(s).</div>");
+        if (upper < 1) err.append("<div>Passwords must have at least 1 upper case letter(s).</div>");
+        if (other < 1) {
+            err.append("<div>The password must have at least 1 special character(s) such as *, -, or #.</div>");
+        }
+        return err.toString();
+    }
+
+    static void checkPassword(SiteConfig cfg, String password) {
+        String err = passwordPolicyErrors(cfg, password);
+        if (!err.isEmpty()) {
+            throw WsException.moodleNoString("error", err);
+        }
+    }
+}
