@@ -93,7 +93,10 @@ public final class NetypareoEmulator implements AutoCloseable {
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final List<FaultEntry> faults = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-    // requests being answered per instance id (first path segment), and the most at once since the last reset
+    // requests received and not yet answered per instance id (first path segment), and the most at once since the
+    // last reset
+    // (a request is answered on one thread; an HttpExchange's attributes are its context's, shared by all requests)
+    private static final ThreadLocal<AtomicInteger> IN_FLIGHT = new ThreadLocal<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final java.util.ArrayDeque<String> requestLog = new java.util.ArrayDeque<>();
@@ -207,7 +210,7 @@ public final class NetypareoEmulator implements AutoCloseable {
         return m;
     }
 
-    /** The most requests of an instance answered at once since the start or the last {@link #resetCounters}. */
+    /** The most requests of an instance received and not yet answered at once since the start or the last {@link #resetCounters}. */
     public int maxInFlight(String instanceId) {
         AtomicInteger max = maxInFlight.get(instanceId);
         return max == null ? 0 : max.get();
@@ -236,6 +239,7 @@ public final class NetypareoEmulator implements AutoCloseable {
         String id = slash > 0 ? path.substring(1, slash) : "";
         AtomicInteger now = inFlight.computeIfAbsent(id, k -> new AtomicInteger());
         maxInFlight.computeIfAbsent(id, k -> new AtomicInteger()).accumulateAndGet(now.incrementAndGet(), Math::max);
+        IN_FLIGHT.set(now);
         try {
             serve(ex);
         } catch (IOException e) {
@@ -250,7 +254,25 @@ public final class NetypareoEmulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             ex.close();
-            now.decrementAndGet();
+            leftFlight();
+        }
+    }
+
+    /**
+     * The answer's status line goes out: the request is no longer in flight. Counted here, before the client can
+     * have read the answer, and not after the exchange is closed: a client that read it whole may already have sent
+     * its next call while this thread is still closing (the count would then see one call too many at once).
+     */
+    private static void answering(HttpExchange ex, int status, long length) throws IOException {
+        leftFlight();
+        ex.sendResponseHeaders(status, length);
+    }
+
+    private static void leftFlight() {
+        AtomicInteger counter = IN_FLIGHT.get();
+        if (counter != null) {
+            IN_FLIGHT.remove();
+            counter.decrementAndGet();
         }
     }
 
@@ -315,7 +337,7 @@ public final class NetypareoEmulator implements AutoCloseable {
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
         if (fault != null && (fault.kind == Fault.Kind.TRUNCATED || fault.kind == Fault.Kind.STALL)) {
             byte[] all = render(body, keyed);
-            ex.sendResponseHeaders(200, 0);
+            answering(ex, 200, 0);
             OutputStream out = ex.getResponseBody();
             if (fault.kind == Fault.Kind.TRUNCATED) {
                 // cut inside a record: at two thirds, and never at the very end
@@ -335,14 +357,14 @@ public final class NetypareoEmulator implements AutoCloseable {
             byte[] all = render(body, keyed);
             java.util.concurrent.TimeUnit.NANOSECONDS.sleep(latencyPerCallNanos
                     + (long) (latencyPerKbNanos * all.length / 1024));
-            ex.sendResponseHeaders(200, all.length);
+            answering(ex, 200, all.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(all);
             }
             countServed(key, all.length);
             return;
         }
-        ex.sendResponseHeaders(200, 0); // chunked: the answer is streamed
+        answering(ex, 200, 0); // chunked: the answer is streamed
         long[] bytes = {0};
         OutputStream counting = new java.io.FilterOutputStream(ex.getResponseBody()) {
             @Override
@@ -407,7 +429,7 @@ public final class NetypareoEmulator implements AutoCloseable {
     private static void text(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        answering(ex, status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
