@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ypsync.Await;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.StudentAccount;
@@ -79,7 +80,8 @@ class PostgresOperationsTest {
     void statusListAndReplayOnPostgresqlAlsoWhileAStageRunsElsewhere() throws Exception {
         EmulatedData data = env.netypareo().data(DemoEnvironment.FIRST);
         List<StudentAccount> fine = data.students().stream().filter(StudentAccount::active)
-                .filter(s -> s.email() != null && s.email().contains("@") && !s.email().startsWith("famille.")).toList();
+                .filter(s -> s.email() != null && s.email().contains("@")
+                        && !s.email().startsWith("famille.")).toList();
         int fixed = fine.get(0).code();
         data.setStudentEmail(fixed, "");
         assertEquals(1, once("cache", "users"), "users: some records failed");
@@ -113,11 +115,8 @@ class PostgresOperationsTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (store.locks().find("cache").isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "the slow run never took the lock");
-            Thread.onSpinWait();
-        }
+        Await.until("lock taken by the slow run", Duration.ofSeconds(30), ()
+                -> store.locks().find("cache").isPresent());
         String during = capture(out -> OpsCommands.status(config, out));
         assertTrue(during.contains("Running now:\n  cache on "), during);
         String refused = capture(out -> Launcher.replay("cache", config, out));

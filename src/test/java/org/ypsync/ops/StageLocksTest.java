@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ypsync.Await;
 import org.ypsync.store.LockRepository;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
@@ -30,7 +31,8 @@ class StageLocksTest {
              StageLocks a = new StageLocks(store.locks(), Duration.ofMinutes(5));
              StageLocks b = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
             a.acquire("users");
-            StageLocks.LockedException refused = assertThrows(StageLocks.LockedException.class, () -> b.acquire("users"));
+            StageLocks.LockedException refused = assertThrows(StageLocks.LockedException.class, ()
+                    -> b.acquire("users"));
             assertTrue(refused.getMessage().startsWith("stage users is already running on "
                     + StageLocks.displayOwner(a.owner()) + " since "), refused.getMessage());
             assertFalse(refused.getMessage().contains("#"), "the random part of the owner id is not shown");
@@ -44,7 +46,8 @@ class StageLocksTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void theSameProcessCannotRunAStageTwice(String db) {
-        try (Store store = TestDatabases.open(db); StageLocks a = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
+        try (Store store = TestDatabases.open(db); StageLocks a = new StageLocks(store.locks(),
+                Duration.ofMinutes(5))) {
             a.acquire("cache");
             assertThrows(StageLocks.LockedException.class, () -> a.acquire("cache"));
             a.release("cache");
@@ -55,7 +58,8 @@ class StageLocksTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void theLockOfADeadNodeExpiresAndIsTakenOver(String db) {
-        try (Store store = TestDatabases.open(db); StageLocks b = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
+        try (Store store = TestDatabases.open(db); StageLocks b = new StageLocks(store.locks(),
+                Duration.ofMinutes(5))) {
             LockRepository locks = store.locks();
             Instant past = Instant.now().minusSeconds(600);
             // a node that died ten minutes ago, its lock expired five minutes ago
@@ -74,12 +78,9 @@ class StageLocksTest {
              StageLocks a = new StageLocks(store.locks(), Duration.ofMillis(900))) {
             a.acquire("cache");
             Instant firstExpiry = store.locks().find("cache").orElseThrow().expiresAt();
-            // wait, without sleeping blindly, until the heartbeat (every 300 ms) has pushed the expiry
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!store.locks().find("cache").orElseThrow().expiresAt().isAfter(firstExpiry)) {
-                assertTrue(System.nanoTime() < deadline, "no heartbeat within 10 s");
-                Thread.onSpinWait();
-            }
+            // until the heartbeat (every 300 ms) has pushed the expiry
+            Await.until("heartbeat", Duration.ofSeconds(10),
+                    () -> store.locks().find("cache").orElseThrow().expiresAt().isAfter(firstExpiry));
             try (StageLocks b = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
                 assertThrows(StageLocks.LockedException.class, () -> b.acquire("cache"));
             }
