@@ -95,9 +95,7 @@ public final class EmulatedWorld implements BeforeAllCallback, AfterAllCallback 
 
     /** For the Camel Main of the test about to run (from {@link Configured}). */
     void configure(MainConfigurationProperties main) {
-        TestMain.properties(main, properties);
-        // no route: the hook by which this world learns the test's Camel context
-        main.withAdditionalLambdaRouteBuilder(routes -> context = routes.getContext());
+        TestMain.properties(main, properties, started -> context = started);
     }
 
     public DemoEnvironment env() {

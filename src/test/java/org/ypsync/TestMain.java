@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -65,5 +67,14 @@ public final class TestMain {
                 properties.forEach(m::addOverrideProperty);
             }
         });
+    }
+
+    /** As above, and {@code context} gets the Camel context once its routes are being added. */
+    public static void properties(MainConfigurationProperties main, Map<String, String> properties,
+                                  Consumer<CamelContext> context) {
+        properties(main, properties);
+        // no route: the hook by which the caller learns the context (a CamelConfiguration class in the tests would
+        // be picked up by the package scan of every test's Camel Main)
+        main.withAdditionalLambdaRouteBuilder(routes -> context.accept(routes.getContext()));
     }
 }

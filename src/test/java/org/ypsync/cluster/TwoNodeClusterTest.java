@@ -61,22 +61,19 @@ class TwoNodeClusterTest {
             nodes.add(b);
 
             await(Duration.ofSeconds(90), () -> count(store, "SELECT COUNT(*) FROM qrtz_scheduler_state") == 2
-                    && count(store, "SELECT COUNT(*) FROM cluster_fire") > 0, "both nodes checked in and firing",
-                            nodes);
+                    && count(store, "SELECT COUNT(*) FROM cluster_fire") > 0, "both nodes checked in and firing", nodes);
             System.out.printf("both nodes up and firing after %d ms%n", System.currentTimeMillis() - t0);
             assertEquals(List.of("node-A", "node-B"), strings(store,
                     "SELECT instance_name FROM qrtz_scheduler_state ORDER BY instance_name"));
             // the stage timers are in the shared store too: the production routes run clustered, not only the test's
             assertTrue(strings(store, "SELECT trigger_name FROM qrtz_triggers").containsAll(
-                    List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups", "heartbeat",
-                            "heartbeat-2")));
+                    List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups", "heartbeat", "heartbeat-2")));
 
             // while both run: every second of the window fired, exactly once, for each trigger
             long windowStart = (System.currentTimeMillis() / 1000 + 1) * 1000;
             long windowEnd = windowStart + (WINDOW_SECONDS - 1) * 1000L;
             await(Duration.ofSeconds(WINDOW_SECONDS + 30), () -> TRIGGERS.stream().allMatch(t -> fires(store).stream()
-                    .anyMatch(f -> f.trigger().equals(t) && f.scheduled() >= windowEnd)), "the window's last fires",
-                            nodes);
+                    .anyMatch(f -> f.trigger().equals(t) && f.scheduled() >= windowEnd)), "the window's last fires", nodes);
             List<Fire> window = fires(store).stream()
                     .filter(f -> f.scheduled() >= windowStart && f.scheduled() <= windowEnd).toList();
             Map<String, Long> perNode = window.stream().collect(
@@ -107,8 +104,7 @@ class TwoNodeClusterTest {
             await(Duration.ofSeconds(60), () -> TRIGGERS.stream().allMatch(t -> fires(store).stream().filter(f ->
                     f.trigger().equals(t) && f.node().equals(survivor) && f.scheduled() > lastBeforeKill.get(t))
                     .count() >= FIRES_AFTER_KILL),
-                    FIRES_AFTER_KILL + " fires of each trigger by node " + survivor + " after the kill",
-                            List.of(alive));
+                    FIRES_AFTER_KILL + " fires of each trigger by node " + survivor + " after the kill", List.of(alive));
             List<Fire> all = fires(store);
             List<Fire> after = all.stream().filter(f -> f.scheduled() > lastBeforeKill.get(f.trigger())).toList();
             assertTrue(after.stream().allMatch(f -> f.node().equals(survivor)), "after the kill only node " + survivor
@@ -140,8 +136,7 @@ class TwoNodeClusterTest {
                 p.destroyForcibly();
                 p.waitFor(20, TimeUnit.SECONDS);
             }
-            try (var c = java.sql.DriverManager.getConnection(TestDatabases.POSTGRES_URL,
-                    TestDatabases.POSTGRES_USER, "");
+            try (var c = java.sql.DriverManager.getConnection(TestDatabases.POSTGRES_URL, TestDatabases.POSTGRES_USER, "");
                  var st = c.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }

@@ -84,8 +84,7 @@ class NetypareoClientTest {
 
     @Test
     void bothEnvelopesGiveTheSameRecords() {
-        String fc = NetypareoEndpoint.FC_GROUPS.path(NetypareoEndpoint.window(TODAY.minusDays(30),
-                TODAY.plusDays(365)));
+        String fc = NetypareoEndpoint.FC_GROUPS.path(NetypareoEndpoint.window(TODAY.minusDays(30), TODAY.plusDays(365)));
         for (NetypareoEndpoint e : NetypareoEndpoint.values()) {
             String path = e.path(Map.of("period", "16", "group", "846000", "from", "26-10-2026", "to", "25-11-2027"));
             assertEquals(client.readAll(keyed, path), client.readAll(array, path), path);
@@ -170,25 +169,21 @@ class NetypareoClientTest {
     @Test
     void serverErrorsAndThrottlingAreUnavailable() {
         emulator.fault("demo", "sites", Fault.status(500));
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed,
-                "sites", RecordStream::hasNext));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertEquals(500, e.status());
         assertTrue(e.retryable());
         emulator.clearFaults();
         emulator.fault("demo", "sites", Fault.status(503));
-        assertEquals(503, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites",
-                RecordStream::hasNext)).status());
+        assertEquals(503, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext)).status());
         emulator.clearFaults();
         emulator.fault("demo", "sites", Fault.status(429));
-        assertEquals(429, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites",
-                RecordStream::hasNext)).status());
+        assertEquals(429, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext)).status());
     }
 
     @Test
     void otherStatusesAreGenericErrors() {
         emulator.fault("demo", "sites", Fault.status(400));
-        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites",
-                RecordStream::hasNext));
+        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertEquals(400, e.status());
         assertFalse(e.retryable());
         assertTrue(e.getMessage().endsWith("unexpected HTTP 400 for 'sites' at " + emulator.baseUrl("demo")
@@ -198,8 +193,7 @@ class NetypareoClientTest {
     @Test
     void redirectsAreNotFollowed() {
         emulator.fault("demo", "sites", Fault.status(302));
-        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites",
-                RecordStream::hasNext));
+        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertEquals(302, e.status());
         assertTrue(e.getMessage().contains("redirected (HTTP 302)"), e.getMessage());
     }
@@ -209,8 +203,7 @@ class NetypareoClientTest {
         emulator.fault("demo", "sites", Fault.status(500, "text/html",
                 "<html><head><style>b {}</style></head><body><h1>Erreur</h1>\n<p>Jeton " + TOKEN
                         + " : base indisponible</p></body></html>"));
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed,
-                "sites", RecordStream::hasNext));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
         assertTrue(e.getMessage().endsWith(": Erreur Jeton **** : base indisponible"), e.getMessage());
     }
 
@@ -250,8 +243,7 @@ class NetypareoClientTest {
             port = s.getLocalPort();
         }
         NetypareoInstance closed = new NetypareoInstance(0, "down", null, "http://127.0.0.1:" + port + "/x/", TOKEN);
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(closed,
-                "sites", RecordStream::hasNext));
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(closed, "sites", RecordStream::hasNext));
         assertEquals("down", e.instanceId());
         assertTrue(client.probe(closed, "sites").isPresent());
     }

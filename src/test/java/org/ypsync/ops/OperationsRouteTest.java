@@ -131,8 +131,7 @@ class OperationsRouteTest implements EmulatedWorld.Configured {
 
         List<DeadLetter> after = store().deadLetters().list("users");
         assertTrue(after.stream().noneMatch(d -> d.recordKey().equals("student " + fixed)), "the fixed one left");
-        DeadLetter still = after.stream().filter(d -> d.recordKey().equals("student "
-                + broken)).findFirst().orElseThrow();
+        DeadLetter still = after.stream().filter(d -> d.recordKey().equals("student " + broken)).findFirst().orElseThrow();
         assertEquals(2, still.attempts());
         assertTrue(still.reason().contains("not-an-email"), still.reason());
         assertTrue(after.stream().allMatch(d -> d.attempts() == 2), "every record still failing was tried again");
@@ -177,12 +176,11 @@ class OperationsRouteTest implements EmulatedWorld.Configured {
     void theSameStageFiredTwiceAtOnceRunsOnce() throws Exception {
         env().netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofMillis(1500)));
         CompletableFuture<StageRun> firstRun = CompletableFuture.supplyAsync(() -> run("cache"));
-        Await.until("lock taken by the first run", Duration.ofSeconds(20), ()
-                -> store().locks().find("cache").isPresent());
+        Await.until("lock taken by the first run", Duration.ofSeconds(20),
+                () -> store().locks().find("cache").isPresent());
         StageRun second = run("cache");
         assertEquals(StageRun.Outcome.FAILED, second.outcome());
-        assertTrue(second.problems().get(0).startsWith("stage cache is already running on "),
-                second.problems().toString());
+        assertTrue(second.problems().get(0).startsWith("stage cache is already running on "), second.problems().toString());
         StageRun one = firstRun.get(30, TimeUnit.SECONDS);
         assertEquals(StageRun.Outcome.OK, one.outcome(), one.summary());
         assertTrue(store().locks().find("cache").isEmpty(), "released at the end");

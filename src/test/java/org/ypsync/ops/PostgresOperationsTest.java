@@ -80,8 +80,7 @@ class PostgresOperationsTest {
     void statusListAndReplayOnPostgresqlAlsoWhileAStageRunsElsewhere() throws Exception {
         EmulatedData data = env.netypareo().data(DemoEnvironment.FIRST);
         List<StudentAccount> fine = data.students().stream().filter(StudentAccount::active)
-                .filter(s -> s.email() != null && s.email().contains("@")
-                        && !s.email().startsWith("famille.")).toList();
+                .filter(s -> s.email() != null && s.email().contains("@") && !s.email().startsWith("famille.")).toList();
         int fixed = fine.get(0).code();
         data.setStudentEmail(fixed, "");
         assertEquals(1, once("cache", "users"), "users: some records failed");
@@ -107,7 +106,9 @@ class PostgresOperationsTest {
         try (StoreWrites writes = StoreWrites.on(store)) {
             writes.deadLetter("cache", 0, "sites", "an old failure", "test", null, null);
         }
-        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofMillis(2500)));
+        // slow enough that status and the refused replay (each opening the store) happen while it holds the lock,
+        // also on a loaded machine
+        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofSeconds(8)));
         CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> {
             try {
                 return once("cache");
@@ -115,8 +116,8 @@ class PostgresOperationsTest {
                 throw new IllegalStateException(e);
             }
         });
-        Await.until("lock taken by the slow run", Duration.ofSeconds(30), ()
-                -> store.locks().find("cache").isPresent());
+        Await.until("lock taken by the slow run", Duration.ofSeconds(30),
+                () -> store.locks().find("cache").isPresent());
         String during = capture(out -> OpsCommands.status(config, out));
         assertTrue(during.contains("Running now:\n  cache on "), during);
         String refused = capture(out -> Launcher.replay("cache", config, out));

@@ -31,8 +31,7 @@ class StageLocksTest {
              StageLocks a = new StageLocks(store.locks(), Duration.ofMinutes(5));
              StageLocks b = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
             a.acquire("users");
-            StageLocks.LockedException refused = assertThrows(StageLocks.LockedException.class, ()
-                    -> b.acquire("users"));
+            StageLocks.LockedException refused = assertThrows(StageLocks.LockedException.class, () -> b.acquire("users"));
             assertTrue(refused.getMessage().startsWith("stage users is already running on "
                     + StageLocks.displayOwner(a.owner()) + " since "), refused.getMessage());
             assertFalse(refused.getMessage().contains("#"), "the random part of the owner id is not shown");
@@ -46,8 +45,7 @@ class StageLocksTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void theSameProcessCannotRunAStageTwice(String db) {
-        try (Store store = TestDatabases.open(db); StageLocks a = new StageLocks(store.locks(),
-                Duration.ofMinutes(5))) {
+        try (Store store = TestDatabases.open(db); StageLocks a = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
             a.acquire("cache");
             assertThrows(StageLocks.LockedException.class, () -> a.acquire("cache"));
             a.release("cache");
@@ -58,8 +56,7 @@ class StageLocksTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void theLockOfADeadNodeExpiresAndIsTakenOver(String db) {
-        try (Store store = TestDatabases.open(db); StageLocks b = new StageLocks(store.locks(),
-                Duration.ofMinutes(5))) {
+        try (Store store = TestDatabases.open(db); StageLocks b = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
             LockRepository locks = store.locks();
             Instant past = Instant.now().minusSeconds(600);
             // a node that died ten minutes ago, its lock expired five minutes ago

@@ -69,8 +69,7 @@ class StoreWritesRouteTest implements EmulatedWorld.Configured {
         assertTrue(failed > 0, "the demo data has students Moodle would refuse");
 
         List<Exchange> history = mock("stage-run-insert").getReceivedExchanges();
-        assertEquals(List.of("cache", "users"),
-                history.stream().map(e -> e.getIn().getBody(Map.class).get("stage")).toList());
+        assertEquals(List.of("cache", "users"), history.stream().map(e -> e.getIn().getBody(Map.class).get("stage")).toList());
         history.forEach(e -> assertEquals(1, e.getIn().getHeader("CamelSqlUpdateCount", Integer.class)));
         assertEquals(cache.outcome().name(), store().runs().last("cache").orElseThrow().outcome());
         assertEquals(users.counts(), store().runs().last("users").orElseThrow().counts());

@@ -119,7 +119,6 @@ class CacheConcurrencyTest implements EmulatedWorld.Configured {
         assertTrue(problems.contains(refused) || problems.contains(unavailable), problems);
         assertEquals(asked503 == 0 ? 1 : 2, store().deadLetters().list("cache").size());
         // the other instance's calls all went through
-        assertEquals(count("SELECT COUNT(*) FROM np_group WHERE instance_index = 1"),
-                memberCalls(DemoEnvironment.SECOND));
+        assertEquals(count("SELECT COUNT(*) FROM np_group WHERE instance_index = 1"), memberCalls(DemoEnvironment.SECOND));
     }
 }

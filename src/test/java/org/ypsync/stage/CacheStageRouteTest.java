@@ -193,8 +193,7 @@ class CacheStageRouteTest implements EmulatedWorld.Configured {
 
         StageRun forced = cache(true);
         assertEquals(StageRun.Outcome.OK, forced.outcome(), forced.summary());
-        assertEquals(students,
-                count("SELECT COUNT(*) FROM np_student WHERE instance_index = 0 AND gone_at IS NOT NULL"));
+        assertEquals(students, count("SELECT COUNT(*) FROM np_student WHERE instance_index = 0 AND gone_at IS NOT NULL"));
     }
 
     @Test
@@ -215,8 +214,7 @@ class CacheStageRouteTest implements EmulatedWorld.Configured {
     void theStageCanBeFiredFromJmx() throws Exception {
         var server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("org.apache.camel:context=ypsync,type=services,name=YpsyncManagement");
-        String answer = (String) server.invoke(name, "runStage", new Object[] {"cache"},
-                new String[] {String.class.getName()});
+        String answer = (String) server.invoke(name, "runStage", new Object[] {"cache"}, new String[] {String.class.getName()});
         assertTrue(answer.startsWith("cache: OK"), answer);
         assertTrue(count("SELECT COUNT(*) FROM np_student") > 0);
         @SuppressWarnings("unchecked")

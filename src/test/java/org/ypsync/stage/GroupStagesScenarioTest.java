@@ -107,8 +107,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         assertTrue(description.contains("SITE1") && description.contains(String.valueOf(g.periodCode()))
                 && description.contains(g.start().toString()) && description.contains(g.end().toString()), description);
         // a listed student without an account (no e-mail in the data) is skipped and reported
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Cohort member skipped:")),
-                world.reportLines().toString());
+        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Cohort member skipped:")), world.reportLines().toString());
 
         world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
         world.assertGroupsMatch(world.expected(), Set.of());
@@ -247,8 +246,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         world.moodle().resetCounters();
         StageRun refused = world.one("groups", false, false);
         assertEquals(StageRun.Outcome.FAILED, refused.outcome());
-        assertTrue(refused.summary().contains("GRP_846000") && refused.summary().contains("--force"),
-                refused.summary());
+        assertTrue(refused.summary().contains("GRP_846000") && refused.summary().contains("--force"), refused.summary());
         assertEquals(0, world.writes(), "no member removed (nor added): " + world.writesByFunction());
         assertEquals(before, world.memberIdnumbers("GRP_846000"));
 

@@ -1,11 +1,13 @@
 package org.ypsync.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,8 @@ class LongSplitRouteTest implements EmulatedWorld.Configured {
             }
         }, "small-stack", 256 * 1024);
         t.start();
-        t.join();
+        t.join(TimeUnit.MINUTES.toMillis(10));
+        assertFalse(t.isAlive(), "the run has not ended within 10 minutes");
         assertNull(error.get(), () -> "the run failed: " + error.get());
         return runs.get();
     }

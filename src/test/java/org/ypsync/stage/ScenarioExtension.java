@@ -26,9 +26,9 @@ import org.ypsync.store.TestDatabases;
 /**
  * The set-up every scenario test shares: before the class, a {@link ScenarioWorld} (the emulators, a store) that
  * follows the class's {@code @CamelMainTest} properties; its own properties handed to each test's Camel Main
- * (see {@link InScenario#scenario}); before each test, a fresh world ({@link InScenario#freshWorld}); after the class, the world closed. A test gets the
- * world as a constructor (or method) parameter and says only what differs, by its {@code @CamelMainTest}
- * properties and an optional {@link Scenario}.
+ * (see {@link InScenario#scenario}); before each test, a fresh world ({@link InScenario#freshWorld}); after the
+ * class, the world closed. A test gets the world as a constructor (or method) parameter and says only what differs,
+ * by its {@code @CamelMainTest} properties and an optional {@link Scenario}.
  */
 final class ScenarioExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private static final Map<Class<?>, ScenarioWorld> WORLDS = new ConcurrentHashMap<>();
@@ -52,10 +52,7 @@ final class ScenarioExtension implements BeforeAllCallback, AfterAllCallback, Pa
         @Configure
         default void scenario(MainConfigurationProperties main) {
             ScenarioWorld world = WORLDS.get(getClass());
-            TestMain.properties(main, world.properties);
-            // no route: the hook by which the world learns the test's Camel context (a CamelConfiguration class here
-            // would be picked up by the package scan of every other test's Camel Main)
-            main.withAdditionalLambdaRouteBuilder(routes -> world.attach(routes.getContext()));
+            TestMain.properties(main, world.properties, world::attach);
         }
 
         /** A fresh world, once the test's Camel Main has started (before the class's own BeforeEach methods). */

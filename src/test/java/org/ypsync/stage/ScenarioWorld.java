@@ -1,6 +1,7 @@
 package org.ypsync.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -22,11 +23,13 @@ import org.ypsync.moodle.emulator.MoodleCohort;
 import org.ypsync.moodle.emulator.MoodleEmulator;
 import org.ypsync.moodle.emulator.MoodleUser;
 import org.ypsync.netypareo.RecordStream.Envelope;
+import org.ypsync.netypareo.StudentAccount;
 import org.ypsync.netypareo.emulator.DataSetGenerator;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
+import org.ypsync.store.DeadLetterRepository.DeadLetter;
 import org.ypsync.store.Store;
 
 /**
@@ -156,8 +159,7 @@ final class ScenarioWorld implements AutoCloseable {
         try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
                     "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",
-                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member",
-                            "moodle_field_state")) {
+                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member", "moodle_field_state")) {
                 st.execute("DELETE FROM " + t);
             }
         }
@@ -220,6 +222,36 @@ final class ScenarioWorld implements AutoCloseable {
 
     void clearReport() {
         report.list.clear();
+    }
+
+    /** The first student of instance 1 given the login of instance 0's first student: both, in that order. */
+    List<StudentAccount> sameLoginInBothInstances() {
+        StudentAccount first = data(DemoEnvironment.FIRST).students().get(0);
+        StudentAccount second = data(DemoEnvironment.SECOND).students().get(0);
+        data(DemoEnvironment.SECOND).setStudentLogin(second.code(), first.login());
+        return List.of(first, second);
+    }
+
+    /**
+     * Runs the cache, site-cohorts and users stages (counting Moodle's writes from the users stage on): the login
+     * of {@code both} stays with instance 0's person, instance 1's gets no account and a dead letter (returned)
+     * that names the login.
+     */
+    DeadLetter assertTheLoginStaysWithInstanceZero(List<StudentAccount> both) {
+        StudentAccount first = both.get(0);
+        StudentAccount second = both.get(1);
+        ok("cache", "site-cohorts");
+        env.moodle().resetCounters();
+        StageRun users = one("users", false, false);
+        assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
+        List<MoodleUser> holders = users().stream().filter(u -> u.username().equals(first.login())).toList();
+        assertEquals(1, holders.size());
+        assertEquals(String.valueOf(first.code()), holders.get(0).idnumber(), "instance 0 keeps its account");
+        assertTrue(env.moodle().usersByIdnumber("1_" + second.code()).isEmpty(), "instance 1's person gets none");
+        DeadLetter dl = store().deadLetters().list("users").stream()
+                .filter(d -> d.recordKey().contains(String.valueOf(second.code()))).findFirst().orElseThrow();
+        assertTrue(dl.reason().contains(first.login()), dl.reason());
+        return dl;
     }
 
     // ------------------------------------------------------------------ Moodle read-backs

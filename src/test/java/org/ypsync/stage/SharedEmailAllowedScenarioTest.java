@@ -48,7 +48,6 @@ class SharedEmailAllowedScenarioTest implements ScenarioExtension.InScenario {
         world.assertGroupsMatch(world.expected(), Set.of());
         List<StudentAccount> students = world.data(DemoEnvironment.FIRST).students();
         String email = students.get(8).email();
-        assertEquals(world.expected().sureActive().stream().filter(p -> email.equals(p.email())).count(),
-                holders(email));
+        assertEquals(world.expected().sureActive().stream().filter(p -> email.equals(p.email())).count(), holders(email));
     }
 }

@@ -3,7 +3,6 @@ package org.ypsync.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Set;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.moodle.emulator.MoodleUser;
 import org.ypsync.netypareo.StudentAccount;
 import org.ypsync.ops.StageRun;
-import org.ypsync.store.DeadLetterRepository.DeadLetter;
 
 /** Issue 4 with sync.user-match=idnumber: the NetYpareo id (instance-prefixed) finds existing accounts. */
 @CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false", "sync.user-match=idnumber"})
@@ -51,19 +49,7 @@ class UserIdnumberMatchScenarioTest implements ScenarioExtension.InScenario {
 
     @Test
     void theSameLoginInTwoInstancesIsNeverMerged() {
-        StudentAccount first = world.data(DemoEnvironment.FIRST).students().get(0);
-        StudentAccount second = world.data(DemoEnvironment.SECOND).students().get(0);
-        world.data(DemoEnvironment.SECOND).setStudentLogin(second.code(), first.login());
-        world.ok("cache", "site-cohorts");
-        StageRun users = world.one("users", false, false);
-        assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
-        List<MoodleUser> holders = world.users().stream().filter(u -> u.username().equals(first.login())).toList();
-        assertEquals(1, holders.size());
-        assertEquals(String.valueOf(first.code()), holders.get(0).idnumber());
-        assertTrue(world.moodle().usersByIdnumber("1_" + second.code()).isEmpty());
-        DeadLetter dl = world.store().deadLetters().list("users").stream()
-                .filter(d -> d.recordKey().contains(String.valueOf(second.code()))).findFirst().orElseThrow();
-        assertTrue(dl.reason().contains(first.login()), dl.reason());
+        world.assertTheLoginStaysWithInstanceZero(world.sameLoginInBothInstances());
 
         world.moodle().resetCounters();
         world.one("users", false, false);

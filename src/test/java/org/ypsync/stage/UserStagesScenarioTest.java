@@ -85,8 +85,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         assertEquals(world.userType("student"), first.customfields().get("netypareo_usertype"));
         MoodleUser second = world.userByIdnumber("1_2000003");
         assertEquals("apprenant2000003", second.username());
-        assertEquals(world.userType("teacher"),
-                world.userByIdnumber("1_520000").customfields().get("netypareo_usertype"));
+        assertEquals(world.userType("teacher"), world.userByIdnumber("1_520000").customfields().get("netypareo_usertype"));
         assertEquals(world.userType("tutor"), world.userByIdnumber("310000").customfields().get("netypareo_usertype"));
         // the upper-case login is lower-cased, accents folded
         assertTrue(world.users().stream().allMatch(u -> u.username().equals(u.username().toLowerCase())));
@@ -176,8 +175,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         assertTrue(suspended.suspended());
         assertFalse(suspended.deleted(), "never deleted");
         assertFalse(world.memberIdnumbers("SITE_S1").contains(id));
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User student suspended: [" + s.login()
-                + "]")),
+        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User student suspended: [" + s.login() + "]")),
                 world.reportLines().toString());
         world.assertUsersMatch(world.expected(), Set.of());
 
@@ -247,21 +245,11 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
 
     @Test
     void aLoginSharedByTwoInstancesIsNeverMerged() {
-        StudentAccount first = world.data(DemoEnvironment.FIRST).students().get(0);
-        StudentAccount second = world.data(DemoEnvironment.SECOND).students().get(0);
-        world.data(DemoEnvironment.SECOND).setStudentLogin(second.code(), first.login());
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
-        StageRun users = world.one("users", false, false);
-        assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
+        List<StudentAccount> both = world.sameLoginInBothInstances();
+        DeadLetter dl = world.assertTheLoginStaysWithInstanceZero(both);
         assertEquals(2, world.writes(), "one create batch, one member batch: " + world.writesByFunction());
-        List<MoodleUser> holders = world.users().stream().filter(u -> u.username().equals(first.login())).toList();
-        assertEquals(1, holders.size());
-        assertEquals(String.valueOf(first.code()), holders.get(0).idnumber(), "instance 0 keeps its account");
-        assertTrue(world.moodle().usersByIdnumber("1_" + second.code()).isEmpty(), "instance 1's person gets none");
-        DeadLetter dl = world.store().deadLetters().list("users").stream()
-                .filter(d -> d.recordKey().contains(String.valueOf(second.code()))).findFirst().orElseThrow();
-        assertTrue(dl.reason().contains(first.login()) && dl.reason().contains("not merged"), dl.reason());
+        StudentAccount first = both.get(0);
+        assertTrue(dl.reason().contains("not merged"), dl.reason());
         assertEquals(1, dl.instanceIndex());
 
         world.moodle().resetCounters();
@@ -446,8 +434,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         world.data(DemoEnvironment.FIRST).renameStudent(s.code(), "Nouveau-Nom", s.firstName());
         world.ok("cache", "users");
         assertEquals(1, world.writes(), world.writesByFunction());
-        assertEquals(Set.of("users[0][id]", "users[0][firstname]", "users[0][lastname]"),
-                userKeys(updateCalls().get(0)));
+        assertEquals(Set.of("users[0][id]", "users[0][firstname]", "users[0][lastname]"), userKeys(updateCalls().get(0)));
         MoodleUser after = world.moodle().user(u.id()).orElseThrow();
         assertEquals(s.firstName(), after.firstname());
         assertEquals("Nouveau-Nom", after.lastname());
@@ -577,8 +564,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         world.clearReport();
         world.ok("cache", "users", "tutors");
         assertEquals(0, world.writes(), world.writesByFunction());
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("missing in Moodle")
-                && l.contains("forgotten")),
+        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("missing in Moodle") && l.contains("forgotten")),
                 world.reportLines().toString());
         world.clearReport();
         world.ok("cache", "users", "tutors");
@@ -610,8 +596,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         world.ok("tutors");
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals(Set.of("users[0][id]", "users[0][lastname]"), userKeys(updateCalls().get(0)));
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User tutor updated: [" + tutor.login()
-                + "] [" + id + "]")),
+        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User tutor updated: [" + tutor.login() + "] [" + id + "]")),
                 world.reportLines().toString());
 
         world.data(DemoEnvironment.FIRST).removeTutor(tutor.code());
