@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ypsync.Await;
 import org.ypsync.Launcher;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
@@ -180,19 +180,14 @@ class TwoNodeClusterTest {
     }
 
     static void await(Duration timeout, BooleanSupplier condition, String what, List<Process> mustLive) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
+        Await.until(what + " (see target/cluster-test/)", timeout, condition, () -> {
             for (Process p : mustLive) {
                 if (!p.isAlive()) {
                     fail("a node died (exit " + p.exitValue() + ") while waiting for " + what
                             + ": see target/cluster-test/");
                 }
             }
-            if (System.nanoTime() > deadline) {
-                fail("no " + what + " within " + timeout.toSeconds() + " s: see target/cluster-test/");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
+        });
     }
 
     static List<Fire> fires(Store store) {

@@ -219,21 +219,20 @@ class NetypareoClientTest {
 
     @Test
     void answerSlowerThanTheReadTimeoutIsUnavailable() {
+        // the answer comes after 5 s: without the read timeout (500 ms) the call would succeed
         emulator.fault("demo", "sites", Fault.delay(Duration.ofSeconds(5)));
-        long start = System.nanoTime();
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(4)) < 0);
+        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed,
+                "sites", RecordStream::hasNext));
         assertEquals(0, e.status());
         assertTrue(e.getMessage().contains("500 ms"), e.getMessage());
     }
 
     @Test
     void stallMidBodyIsUnavailable() {
+        // the body resumes after 5 s: without the read timeout the call would succeed
         emulator.fault("demo", "utilisateur/apprenants", Fault.stallMidBody(Duration.ofSeconds(5)));
-        long start = System.nanoTime();
         NetypareoUnavailableException e = expect(NetypareoUnavailableException.class,
                 () -> client.open(keyed, "utilisateur/apprenants", s -> s.forEachRemaining(n -> { })));
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(4)) < 0);
         assertTrue(e.getMessage().contains("read timed out"), e.getMessage());
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,12 +24,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.ypsync.Await;
+import org.ypsync.EmulatedWorld;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.RecordStream.Envelope;
@@ -40,7 +39,6 @@ import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.netypareo.emulator.Fault;
 import org.ypsync.store.DeadLetterRepository.DeadLetter;
-import org.ypsync.store.Store;
 
 /**
  * The operator's surface on the real routes, against the emulators, with the store in an H2 file opened with
@@ -51,54 +49,33 @@ import org.ypsync.store.Store;
 @CamelMainTest(mainClass = Launcher.class, useJmx = true, properties = {
         "ypsync.schedule.enabled=false",
         "netypareo.retry.max-redeliveries=0"})
-class OperationsRouteTest {
-    private static DemoEnvironment env;
-    private static final List<String> SET = new ArrayList<>();
-    private static Path dir;
-    private static String storeUrl;
-    private static int port;
+class OperationsRouteTest implements EmulatedWorld.Configured {
+    /** An H2 file opened with AUTO_SERVER=TRUE, as in production, so that another JVM can read it. */
+    private static final String STORE_URL = "jdbc:h2:file:" + tempDir().resolve("ypsync").toAbsolutePath()
+            + ";AUTO_SERVER=TRUE";
 
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeforeAll
-    static void world() throws Exception {
-        dir = Files.createTempDirectory("ypsync-ops");
-        storeUrl = "jdbc:h2:file:" + dir.resolve("ypsync").toAbsolutePath() + ";AUTO_SERVER=TRUE";
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("ypsync-ops");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        env = DemoEnvironment.start(11L, DataSetSize.DEMO, storeUrl);
-        env.properties().forEach(OperationsRouteTest::set);
-        set("camel.management.enabled", "true");
-        set("camel.management.port", String.valueOf(port));
     }
 
-    private static void set(String key, String value) {
-        System.setProperty(key, value);
-        SET.add(key);
-    }
-
-    @AfterAll
-    static void stop() {
-        SET.forEach(System::clearProperty);
-        env.close();
-    }
+    @RegisterExtension
+    static final EmulatedWorld WORLD = EmulatedWorld.of(11L, DataSetSize.DEMO, STORE_URL).withManagement();
 
     @BeforeEach
     void fresh() throws Exception {
-        env.netypareo().clearFaults();
-        env.moodle().clearFaults();
+        env().netypareo().clearFaults();
+        env().moodle().clearFaults();
         for (String id : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
             int index = id.equals(DemoEnvironment.FIRST) ? 0 : 1;
-            env.netypareo().addInstance(id, env.properties().get("netypareo." + id + ".token"),
+            env().netypareo().addInstance(id, env().properties().get("netypareo." + id + ".token"),
                     index == 0 ? Envelope.KEYED : Envelope.ARRAY, DataSetGenerator.generate(11L + index, index,
                             DataSetSize.DEMO));
         }
-        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String t : List.of("dead_letter", "stage_run", "stage_lock")) {
                 st.execute("DELETE FROM " + t);
             }
@@ -106,11 +83,11 @@ class OperationsRouteTest {
     }
 
     private StageRun run(String stage) {
-        return runner.run(stage, false, false).get(0);
+        return runner().run(stage, false, false).get(0);
     }
 
     private EmulatedData first() {
-        return env.netypareo().data(DemoEnvironment.FIRST);
+        return env().netypareo().data(DemoEnvironment.FIRST);
     }
 
     /** Active students of the first instance with an e-mail of their own (the data set has some without). */
@@ -131,7 +108,7 @@ class OperationsRouteTest {
         assertEquals(StageRun.Outcome.OK, run("cache").outcome());
         StageRun users = run("users");
         assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
-        List<DeadLetter> before = store.deadLetters().list("users");
+        List<DeadLetter> before = store().deadLetters().list("users");
         assertTrue(before.stream().anyMatch(d -> d.recordKey().equals("student " + fixed)), before.toString());
         assertTrue(before.stream().anyMatch(d -> d.recordKey().equals("student " + broken)), before.toString());
         assertTrue(before.stream().allMatch(d -> d.attempts() == 1));
@@ -141,7 +118,7 @@ class OperationsRouteTest {
         first().setStudentEmail(fixed, "fixed.student@example.org");
         first().setStudentEmail(broken, "not-an-email");
         run("cache");
-        List<DeadLetterReplay.Result> results = new DeadLetterReplay(runner, store.deadLetters()).replay(null);
+        List<DeadLetterReplay.Result> results = new DeadLetterReplay(runner(), store().deadLetters()).replay(null);
         assertEquals(1, results.size(), "only the stage that owns dead letters is re-run");
         DeadLetterReplay.Result r = results.get(0);
         assertEquals("users", r.stage());
@@ -152,13 +129,13 @@ class OperationsRouteTest {
         assertEquals("users: " + (others + 2) + " dead letter(s) replayed: 1 resolved, " + (others + 1)
                 + " still failing (run RECORDS_FAILED)", r.line());
 
-        List<DeadLetter> after = store.deadLetters().list("users");
+        List<DeadLetter> after = store().deadLetters().list("users");
         assertTrue(after.stream().noneMatch(d -> d.recordKey().equals("student " + fixed)), "the fixed one left");
         DeadLetter still = after.stream().filter(d -> d.recordKey().equals("student " + broken)).findFirst().orElseThrow();
         assertEquals(2, still.attempts());
         assertTrue(still.reason().contains("not-an-email"), still.reason());
         assertTrue(after.stream().allMatch(d -> d.attempts() == 2), "every record still failing was tried again");
-        assertTrue(env.moodle().users().stream().anyMatch(u -> "fixed.student@example.org".equals(u.email())),
+        assertTrue(env().moodle().users().stream().anyMatch(u -> "fixed.student@example.org".equals(u.email())),
                 "the fixed record reached Moodle");
 
         // the same through the JMX bean: fails again, attempts 3
@@ -168,7 +145,7 @@ class OperationsRouteTest {
                 new String[]{String.class.getName()});
         assertEquals("users: " + (others + 1) + " dead letter(s) replayed: 0 resolved, " + (others + 1)
                 + " still failing (run RECORDS_FAILED)", answer);
-        assertEquals(3, store.deadLetters().list("users").stream()
+        assertEquals(3, store().deadLetters().list("users").stream()
                 .filter(d -> d.recordKey().equals("student " + broken)).findFirst().orElseThrow().attempts());
         assertEquals(Map.of("users", others + 1), server.getAttribute(bean, "DeadLetters"));
         @SuppressWarnings("unchecked")
@@ -180,34 +157,33 @@ class OperationsRouteTest {
     @Test
     void aStageHeldByAnotherNodeIsRefusedWithItsOwnerAndTime() {
         Instant since = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        assertTrue(store.locks().tryAcquire("users", "node-b (pid 4242)#1234abcd", since, since.plusSeconds(600))
+        assertTrue(store().locks().tryAcquire("users", "node-b (pid 4242)#1234abcd", since,
+                since.plusSeconds(600))
                 .isEmpty());
         StageRun refused = run("users");
         assertEquals(StageRun.Outcome.FAILED, refused.outcome());
         assertEquals(List.of("stage users is already running on node-b (pid 4242) since " + since), refused.problems());
         assertEquals(0, refused.counts().read(), "nothing of the stage ran");
-        assertEquals("FAILED", store.runs().last("users").orElseThrow().outcome(), "the refusal is in the history");
-        assertEquals("node-b (pid 4242)#1234abcd", store.locks().find("users").orElseThrow().owner(),
+        assertEquals("FAILED", store().runs().last("users").orElseThrow().outcome(),
+                "the refusal is in the history");
+        assertEquals("node-b (pid 4242)#1234abcd", store().locks().find("users").orElseThrow().owner(),
                 "the other node's lock is left alone");
-        store.locks().release("users", "node-b (pid 4242)#1234abcd");
+        store().locks().release("users", "node-b (pid 4242)#1234abcd");
         assertEquals(StageRun.Outcome.OK, run("site-cohorts").outcome());
     }
 
     @Test
     void theSameStageFiredTwiceAtOnceRunsOnce() throws Exception {
-        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofMillis(1500)));
+        env().netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofMillis(1500)));
         CompletableFuture<StageRun> firstRun = CompletableFuture.supplyAsync(() -> run("cache"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (store.locks().find("cache").isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "the first run never took the lock");
-            Thread.onSpinWait();
-        }
+        Await.until("lock taken by the first run", Duration.ofSeconds(20),
+                () -> store().locks().find("cache").isPresent());
         StageRun second = run("cache");
         assertEquals(StageRun.Outcome.FAILED, second.outcome());
         assertTrue(second.problems().get(0).startsWith("stage cache is already running on "), second.problems().toString());
         StageRun one = firstRun.get(30, TimeUnit.SECONDS);
         assertEquals(StageRun.Outcome.OK, one.outcome(), one.summary());
-        assertTrue(store.locks().find("cache").isEmpty(), "released at the end");
+        assertTrue(store().locks().find("cache").isEmpty(), "released at the end");
         assertEquals(StageRun.Outcome.OK, run("cache").outcome(), "and free again");
     }
 
@@ -215,7 +191,7 @@ class OperationsRouteTest {
     void statusAndDeadLettersWorkFromAnotherJvmWhileThisOneHoldsTheStore() throws Exception {
         run("cache");
         run("users");
-        int dead = store.deadLetters().count("users");
+        int dead = store().deadLetters().count("users");
         assertTrue(dead > 0, "the data set has records Moodle would refuse");
 
         Cli status = cli("status");
@@ -237,7 +213,7 @@ class OperationsRouteTest {
 
         // and in this JVM, with the light path
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        OpsCommands.status(Map.of("ypsync.store.url", storeUrl), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        OpsCommands.status(Map.of("ypsync.store.url", STORE_URL), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("Dead letters: users " + dead));
     }
 
@@ -245,7 +221,7 @@ class OperationsRouteTest {
     void healthAndMetricsAnswerOverHttpWithYpsyncChecksAndMeters() throws Exception {
         run("cache");
         StageRun users = run("users");
-        int dead = store.deadLetters().count("users");
+        int dead = store().deadLetters().count("users");
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> health = get(http, "/observe/health");
         assertEquals(200, health.statusCode(), health.body());
@@ -273,7 +249,8 @@ class OperationsRouteTest {
         }
 
         // a stage whose last run failed makes the service unhealthy, and says which and why
-        store.locks().tryAcquire("groups", "node-b (pid 1)#00000000", Instant.now(), Instant.now().plusSeconds(600));
+        store().locks().tryAcquire("groups", "node-b (pid 1)#00000000", Instant.now(),
+                Instant.now().plusSeconds(600));
         run("groups");
         HttpResponse<String> down = get(http, "/observe/health");
         assertEquals(503, down.statusCode(), down.body());
@@ -282,23 +259,23 @@ class OperationsRouteTest {
     }
 
     private static HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + WORLD.managementPort() + path))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<String> tokens() {
-        return List.of(env.properties().get("netypareo.demo.token"), env.properties().get("netypareo.cfa34.token"),
-                env.properties().get("moodle.token"));
+    private List<String> tokens() {
+        return List.of(env().properties().get("netypareo.demo.token"), env().properties().get("netypareo.cfa34.token"),
+                env().properties().get("moodle.token"));
     }
 
     record Cli(int code, String out) {
     }
 
     /** The real command line in another JVM, as an operator runs it next to the daemon. */
-    private static Cli cli(String... args) throws Exception {
+    private Cli cli(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "-Dypsync.store.url=" + storeUrl));
-        env.properties().forEach((k, v) -> {
+                "-cp", System.getProperty("java.class.path"), "-Dypsync.store.url=" + STORE_URL));
+        env().properties().forEach((k, v) -> {
             if (!k.equals("ypsync.store.url")) {
                 cmd.add("-D" + k + "=" + v);
             }

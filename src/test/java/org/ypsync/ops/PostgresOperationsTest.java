@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ypsync.Await;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.StudentAccount;
@@ -105,7 +106,9 @@ class PostgresOperationsTest {
         try (StoreWrites writes = StoreWrites.on(store)) {
             writes.deadLetter("cache", 0, "sites", "an old failure", "test", null, null);
         }
-        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofMillis(2500)));
+        // slow enough that status and the refused replay (each opening the store) happen while it holds the lock,
+        // also on a loaded machine
+        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofSeconds(8)));
         CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> {
             try {
                 return once("cache");
@@ -113,11 +116,8 @@ class PostgresOperationsTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (store.locks().find("cache").isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "the slow run never took the lock");
-            Thread.onSpinWait();
-        }
+        Await.until("lock taken by the slow run", Duration.ofSeconds(30),
+                () -> store.locks().find("cache").isPresent());
         String during = capture(out -> OpsCommands.status(config, out));
         assertTrue(during.contains("Running now:\n  cache on "), during);
         String refused = capture(out -> Launcher.replay("cache", config, out));

@@ -1,12 +1,10 @@
 package org.ypsync.ops;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,20 +17,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.ypsync.EmulatedWorld;
 import org.ypsync.Launcher;
+import org.ypsync.TestMain;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.Fault;
-import org.ypsync.store.Store;
 
 /**
  * Neither the NetYpareo tokens nor the Moodle token leave the process, during runs that fail in every way they
@@ -53,57 +49,25 @@ import org.ypsync.store.Store;
         "moodle.retry.max-attempts=2",
         "moodle.retry.initial-backoff-ms=10",
         "moodle.retry.max-backoff-ms=20"})
-class TokenSecurityTest {
-    private static DemoEnvironment env;
-    private static final List<String> SET = new ArrayList<>();
-    private static int port;
-
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeanInject
-    org.apache.camel.CamelContext context;
-
-    @BeforeAll
-    static void world() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        env = DemoEnvironment.start(5L, DataSetSize.DEMO,
-                "jdbc:h2:mem:security-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        env.properties().forEach(TokenSecurityTest::set);
-        set("camel.management.enabled", "true");
-        set("camel.management.port", String.valueOf(port));
-    }
-
-    private static void set(String key, String value) {
-        System.setProperty(key, value);
-        SET.add(key);
-    }
-
-    @AfterAll
-    static void stop() {
-        SET.forEach(System::clearProperty);
-        env.close();
-    }
+class TokenSecurityTest implements EmulatedWorld.Configured {
+    @RegisterExtension
+    static final EmulatedWorld WORLD = EmulatedWorld.of(5L, DataSetSize.DEMO,
+            TestMain.h2("security")).withManagement();
 
     private StageRun run(String stage) {
-        return runner.run(stage, false, false).get(0);
+        return runner().run(stage, false, false).get(0);
     }
 
     @Test
     void noTokenAppearsAnywhereWhileEverythingFails() throws Exception {
-        String demoToken = env.properties().get("netypareo.demo.token");
-        String cfaToken = env.properties().get("netypareo.cfa34.token");
-        String moodleToken = env.moodle().token();
+        String demoToken = env().properties().get("netypareo.demo.token");
+        String cfaToken = env().properties().get("netypareo.cfa34.token");
+        String moodleToken = env().moodle().token();
         List<String> tokens = List.of(demoToken, cfaToken, moodleToken);
         List<StageRun> runs = new ArrayList<>();
         StringBuilder seen = new StringBuilder();
         try (OpsLogCapture logs = new OpsLogCapture(Level.DEBUG)) {
-            var np = env.netypareo();
+            var np = env().netypareo();
             // NetYpareo: token refused, server error whose page echoes the token
             np.fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.status(401));
             np.fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.status(500, "text/html",
@@ -122,33 +86,34 @@ class TokenSecurityTest {
 
             // Moodle: maintenance (503), records refused one by one, then a revoked token (fatal; last, as the
             // client refuses every call after a fatal error until the process restarts)
-            env.moodle().maintenanceForNextCalls(50);
+            env().moodle().maintenanceForNextCalls(50);
             runs.add(run("site-cohorts"));
-            env.moodle().clearFaults();
+            env().moodle().clearFaults();
             runs.add(run("site-cohorts"));
-            env.moodle().moodleErrorForNextCalls("core_user_create_users", 1, "invalid_parameter_exception",
+            env().moodle().moodleErrorForNextCalls("core_user_create_users", 1, "invalid_parameter_exception",
                     "invalidparameter", "Invalid parameter value detected");
             runs.add(run("users"));
             runs.add(run("tutors"));
-            runs.add(runner.run("groups", true, false).get(0));
-            env.moodle().revokeToken();
+            runs.add(runner().run("groups", true, false).get(0));
+            env().moodle().revokeToken();
             runs.add(run("groups"));
 
             // the operator's views, while the logs are still captured: every endpoint URI of the context (the
             // http endpoints of netypareoHttp and moodleHttp among them), every JMX attribute
-            List<String> uris = context.getEndpoints().stream().map(e -> e.getEndpointUri()).toList();
+            List<String> uris = context().getEndpoints().stream().map(e -> e.getEndpointUri()).toList();
             assertTrue(uris.stream().anyMatch(u -> u.startsWith("moodleHttp:")), uris.toString());
             assertTrue(uris.stream().anyMatch(u -> u.startsWith("netypareoHttp:")), uris.toString());
             uris.forEach(u -> seen.append(u).append('\n'));
             seen.append(jmx());
             HttpClient http = HttpClient.newHttpClient();
             for (String path : List.of("/observe/health", "/observe/metrics", "/observe/info")) {
-                seen.append(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                seen.append(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + WORLD.managementPort() + path)).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
             }
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-            Map<String, String> storeUrl = Map.of("ypsync.store.url", env.properties().get("ypsync.store.url"));
+            Map<String, String> storeUrl = Map.of("ypsync.store.url", env().properties().get("ypsync.store.url"));
             OpsCommands.status(storeUrl, print);
             OpsCommands.listDeadLetters(null, storeUrl, print);
             seen.append(out.toString(java.nio.charset.StandardCharsets.UTF_8));
@@ -209,7 +174,7 @@ class TokenSecurityTest {
 
     private String dump(String table) throws Exception {
         StringBuilder sb = new StringBuilder();
-        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {

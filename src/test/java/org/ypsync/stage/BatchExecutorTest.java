@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.ypsync.Await;
 
 class BatchExecutorTest {
 
@@ -42,9 +44,7 @@ class BatchExecutorTest {
         });
         caller.start();
         // the caller is held back once two batches are in flight
-        while (executor.inFlight() < 2) {
-            Thread.onSpinWait();
-        }
+        Await.until("two batches in flight", Duration.ofSeconds(10), () -> executor.inFlight() >= 2);
         assertTrue(caller.isAlive());
         assertEquals(2, executor.inFlight());
         release.countDown();

@@ -9,20 +9,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.ypsync.EmulatedWorld;
 import org.ypsync.Launcher;
+import org.ypsync.TestMain;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.Fault;
 import org.ypsync.ops.StageRun;
-import org.ypsync.ops.StageRunner;
-import org.ypsync.store.Store;
 
 /**
  * The cache stage reads NetYpareo side by side: the emulator counts the requests of each instance it answers at
@@ -34,48 +31,31 @@ import org.ypsync.store.Store;
         "netypareo.retry.max-redeliveries=1",
         "netypareo.retry.initial-delay-ms=20",
         "netypareo.retry.max-delay-ms=50"})
-class CacheConcurrencyTest {
-    private static CacheTestWorld world;
-    private static DemoEnvironment env;
-
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeforeAll
-    static void world() {
-        world = CacheTestWorld.start(11L, DataSetSize.SMALL, "cache-concurrency");
-        env = world.env();
-    }
-
-    @AfterAll
-    static void stop() {
-        world.close();
-    }
+class CacheConcurrencyTest implements EmulatedWorld.Configured {
+    @RegisterExtension
+    static final EmulatedWorld WORLD = EmulatedWorld.of(11L, DataSetSize.SMALL, TestMain.h2("cache-concurrency"));
 
     @BeforeEach
     void fresh() throws Exception {
-        env.netypareo().clearFaults();
-        env.netypareo().resetCounters();
-        CacheTestWorld.clear(store);
+        env().netypareo().clearFaults();
+        env().netypareo().resetCounters();
+        CacheTables.clear(store());
         // every group-member call takes a little while, so that several are answered at once
-        env.netypareo().fault(null, "groupes/", Fault.delay(Duration.ofMillis(40)));
+        env().netypareo().fault(null, "groupes/", Fault.delay(Duration.ofMillis(40)));
     }
 
     private StageRun cache() {
-        List<StageRun> runs = runner.run("cache", false, false);
+        List<StageRun> runs = runner().run("cache", false, false);
         assertEquals(1, runs.size());
         return runs.get(0);
     }
 
     private int count(String sql) throws Exception {
-        return CacheTestWorld.count(store, sql);
+        return CacheTables.count(store(), sql);
     }
 
-    private static int memberCalls(String instance) {
-        return env.netypareo().requestCount(instance, "groupes/");
+    private int memberCalls(String instance) {
+        return env().netypareo().requestCount(instance, "groupes/");
     }
 
     @Test
@@ -83,7 +63,7 @@ class CacheConcurrencyTest {
         StageRun run = cache();
         assertEquals(StageRun.Outcome.OK, run.outcome(), run.summary());
         for (String instance : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
-            int max = env.netypareo().maxInFlight(instance);
+            int max = env().netypareo().maxInFlight(instance);
             assertTrue(max <= 3, instance + ": " + max + " calls at once, netypareo.fetch-concurrency is 3");
             assertTrue(max > 1, instance + ": the calls went one at a time");
             // each group read was asked for its members once, more of them than there are lanes
@@ -99,7 +79,7 @@ class CacheConcurrencyTest {
     void failedMemberCallsAmongManyInFlightLeaveThatInstanceUntouchedAndTheOtherIsApplied() throws Exception {
         assertEquals(StageRun.Outcome.OK, cache().outcome());
         List<Integer> codes = new ArrayList<>();
-        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT code FROM np_group WHERE instance_index = 0 AND family = 'DIPLOMA'"
                      + " ORDER BY code")) {
             while (rs.next()) {
@@ -109,17 +89,17 @@ class CacheConcurrencyTest {
         assertTrue(codes.size() > 4, "diploma groups read: " + codes);
         // a student renamed on each instance
         for (String instance : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
-            var data = env.netypareo().data(instance);
+            var data = env().netypareo().data(instance);
             data.renameStudent(data.students().get(0).code(), "Renamed", "Again");
         }
         // two member calls of instance 0, among the others in flight: one refused, one unavailable to the last retry
         String refused = "groupes/" + codes.get(1) + "/apprenants";
         String unavailable = "groupes/" + codes.get(2) + "/apprenants";
-        env.netypareo().clearFaults();
-        env.netypareo().resetCounters();
-        env.netypareo().fault(DemoEnvironment.FIRST, refused, Fault.status(403));
-        env.netypareo().fault(DemoEnvironment.FIRST, unavailable, Fault.status(503));
-        env.netypareo().fault(null, "groupes/", Fault.delay(Duration.ofMillis(40)));
+        env().netypareo().clearFaults();
+        env().netypareo().resetCounters();
+        env().netypareo().fault(DemoEnvironment.FIRST, refused, Fault.status(403));
+        env().netypareo().fault(DemoEnvironment.FIRST, unavailable, Fault.status(503));
+        env().netypareo().fault(null, "groupes/", Fault.delay(Duration.ofMillis(40)));
 
         StageRun run = cache();
         assertEquals(StageRun.Outcome.FAILED, run.outcome(), run.summary());
@@ -131,13 +111,13 @@ class CacheConcurrencyTest {
         assertEquals(1, count("SELECT COUNT(*) FROM cache_status WHERE instance_index = 1 AND outcome = 'OK'"));
         assertEquals(0, count("SELECT COUNT(*) FROM cache_staging"), "the runs' staging rows are dropped");
         // retries as before: a 403 is asked once, a 503 once plus one redelivery; each failure a dead letter
-        int asked403 = env.netypareo().requestCount(DemoEnvironment.FIRST, refused);
-        int asked503 = env.netypareo().requestCount(DemoEnvironment.FIRST, unavailable);
+        int asked403 = env().netypareo().requestCount(DemoEnvironment.FIRST, refused);
+        int asked503 = env().netypareo().requestCount(DemoEnvironment.FIRST, unavailable);
         assertEquals(1, asked403, refused);
         assertTrue(asked503 == 0 || asked503 == 2, unavailable + " asked " + asked503 + " times");
         String problems = String.join("\n", run.problems());
         assertTrue(problems.contains(refused) || problems.contains(unavailable), problems);
-        assertEquals(asked503 == 0 ? 1 : 2, store.deadLetters().list("cache").size());
+        assertEquals(asked503 == 0 ? 1 : 2, store().deadLetters().list("cache").size());
         // the other instance's calls all went through
         assertEquals(count("SELECT COUNT(*) FROM np_group WHERE instance_index = 1"), memberCalls(DemoEnvironment.SECOND));
     }

@@ -9,17 +9,15 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import javax.management.ObjectName;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.ypsync.EmulatedWorld;
 import org.ypsync.Launcher;
+import org.ypsync.TestMain;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.emulator.DataSetGenerator;
 import org.ypsync.netypareo.emulator.DataSetSize;
@@ -27,9 +25,7 @@ import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.netypareo.emulator.Fault;
 import org.ypsync.netypareo.RecordStream.Envelope;
 import org.ypsync.ops.StageRun;
-import org.ypsync.ops.StageRunner;
 import org.ypsync.store.DeadLetterRepository;
-import org.ypsync.store.Store;
 
 /**
  * The real cache routes, over real HTTP, against the NetYpareo emulator: two instances (keyed objects and arrays),
@@ -41,58 +37,41 @@ import org.ypsync.store.Store;
         "netypareo.retry.max-redeliveries=2",
         "netypareo.retry.initial-delay-ms=50",
         "netypareo.retry.max-delay-ms=200"})
-class CacheStageRouteTest {
-    private static CacheTestWorld world;
-    private static DemoEnvironment env;
-
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeforeAll
-    static void world() {
-        world = CacheTestWorld.start(7L, DataSetSize.DEMO, "cache-route");
-        env = world.env();
-    }
-
-    @AfterAll
-    static void stop() {
-        world.close();
-    }
+class CacheStageRouteTest implements EmulatedWorld.Configured {
+    @RegisterExtension
+    static final EmulatedWorld WORLD = EmulatedWorld.of(7L, DataSetSize.DEMO, TestMain.h2("cache-route"));
 
     @BeforeEach
     void fresh() throws Exception {
-        env.netypareo().clearFaults();
-        env.netypareo().resetCounters();
+        env().netypareo().clearFaults();
+        env().netypareo().resetCounters();
         // fresh data for both instances, same seeds as at start
         reset(DemoEnvironment.FIRST, 0, Envelope.KEYED, 7L);
         reset(DemoEnvironment.SECOND, 1, Envelope.ARRAY, 8L);
-        CacheTestWorld.clear(store);
+        CacheTables.clear(store());
     }
 
-    private static void reset(String id, int index, Envelope envelope, long seed) {
-        String token = env.properties().get("netypareo." + id + ".token");
-        env.netypareo().addInstance(id, token, envelope, DataSetGenerator.generate(seed, index, DataSetSize.DEMO));
+    private void reset(String id, int index, Envelope envelope, long seed) {
+        String token = env().properties().get("netypareo." + id + ".token");
+        env().netypareo().addInstance(id, token, envelope, DataSetGenerator.generate(seed, index, DataSetSize.DEMO));
     }
 
     private StageRun cache(boolean force) {
-        List<StageRun> runs = runner.run("cache", false, force);
+        List<StageRun> runs = runner().run("cache", false, force);
         assertEquals(1, runs.size());
         return runs.get(0);
     }
 
     private int count(String sql) throws Exception {
-        return CacheTestWorld.count(store, sql);
+        return CacheTables.count(store(), sql);
     }
 
     private List<DeadLetterRepository.DeadLetter> deadLetters() {
-        return store.deadLetters().list("cache");
+        return store().deadLetters().list("cache");
     }
 
     private EmulatedData data(String id) {
-        return env.netypareo().data(id);
+        return env().netypareo().data(id);
     }
 
     @Test
@@ -131,7 +110,7 @@ class CacheStageRouteTest {
 
     private String snapshot() throws Exception {
         StringBuilder out = new StringBuilder();
-        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT instance_index, code, content_hash, changed_at, gone_at FROM np_student "
                      + "ORDER BY instance_index, code")) {
             while (rs.next()) {
@@ -144,7 +123,7 @@ class CacheStageRouteTest {
 
     @Test
     void aRefusedTokenNamesTheEndpointAndOnlyThatInstanceFails() throws Exception {
-        env.netypareo().fault(DemoEnvironment.FIRST, "utilisateur/tuteurs", Fault.status(403));
+        env().netypareo().fault(DemoEnvironment.FIRST, "utilisateur/tuteurs", Fault.status(403));
         StageRun run = cache(false);
         assertEquals(StageRun.Outcome.FAILED, run.outcome());
         assertTrue(run.summary().contains("utilisateur/tuteurs"), run.summary());
@@ -152,13 +131,14 @@ class CacheStageRouteTest {
         assertTrue(count("SELECT COUNT(*) FROM np_student WHERE instance_index = 1") > 0, "instance 1 went on");
         assertEquals(1, deadLetters().size());
         assertTrue(deadLetters().get(0).reason().contains("403"), deadLetters().get(0).reason());
-        assertEquals(1, env.netypareo().requestCount(DemoEnvironment.FIRST, "utilisateur/tuteurs"), "403 is not retried");
+        assertEquals(1, env().netypareo().requestCount(DemoEnvironment.FIRST, "utilisateur/tuteurs"),
+                "403 is not retried");
     }
 
     @Test
     void unauthorisedAndNotFoundAreNamedToo() {
-        env.netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.status(401));
-        env.netypareo().fault(DemoEnvironment.SECOND, "sites", Fault.status(404));
+        env().netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.status(401));
+        env().netypareo().fault(DemoEnvironment.SECOND, "sites", Fault.status(404));
         StageRun run = cache(false);
         assertEquals(StageRun.Outcome.FAILED, run.outcome());
         String problems = String.join("\n", run.problems());
@@ -168,20 +148,21 @@ class CacheStageRouteTest {
 
     @Test
     void aServerErrorIsRetriedWithBackoffThenRecovers() throws Exception {
-        env.netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.status(500).times(2));
+        env().netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.status(500).times(2));
         StageRun run = cache(false);
         assertEquals(StageRun.Outcome.OK, run.outcome(), run.summary());
-        assertEquals(3, env.netypareo().requestCount(DemoEnvironment.FIRST, "utilisateur/apprenants"));
+        assertEquals(3, env().netypareo().requestCount(DemoEnvironment.FIRST, "utilisateur/apprenants"));
         assertEquals(data(DemoEnvironment.FIRST).students().size(),
                 count("SELECT COUNT(*) FROM np_student WHERE instance_index = 0"));
     }
 
     @Test
     void aTimeoutThatPersistsFailsTheInstanceAfterTheRetries() throws Exception {
-        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofSeconds(3)));
+        env().netypareo().fault(DemoEnvironment.SECOND, "utilisateur/personnels", Fault.delay(Duration.ofSeconds(3)));
         StageRun run = cache(false);
         assertEquals(StageRun.Outcome.FAILED, run.outcome());
-        assertEquals(3, env.netypareo().requestCount(DemoEnvironment.SECOND, "utilisateur/personnels"), "1 try + 2 retries");
+        assertEquals(3, env().netypareo().requestCount(DemoEnvironment.SECOND, "utilisateur/personnels"),
+                "1 try + 2 retries");
         assertEquals(0, count("SELECT COUNT(*) FROM np_staff WHERE instance_index = 1"));
         assertTrue(count("SELECT COUNT(*) FROM np_staff WHERE instance_index = 0") > 0);
     }
@@ -191,8 +172,8 @@ class CacheStageRouteTest {
         cache(false);
         String before = snapshot();
         data(DemoEnvironment.FIRST).renameStudent(data(DemoEnvironment.FIRST).students().get(0).code(), "Changed", "X");
-        env.netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.truncatedBody());
-        env.netypareo().fault(DemoEnvironment.SECOND, "utilisateur/apprenants", Fault.malformedBody());
+        env().netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.truncatedBody());
+        env().netypareo().fault(DemoEnvironment.SECOND, "utilisateur/apprenants", Fault.malformedBody());
         StageRun run = cache(false);
         assertEquals(StageRun.Outcome.FAILED, run.outcome());
         assertEquals(before, snapshot());
@@ -203,7 +184,7 @@ class CacheStageRouteTest {
     void anEmptyListAfterRecordsTripsTheGuardUntilForced() throws Exception {
         cache(false);
         int students = count("SELECT COUNT(*) FROM np_student WHERE instance_index = 0");
-        env.netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.emptyList());
+        env().netypareo().fault(DemoEnvironment.FIRST, "utilisateur/apprenants", Fault.emptyList());
         StageRun refused = cache(false);
         assertEquals(StageRun.Outcome.FAILED, refused.outcome());
         assertTrue(refused.summary().contains("students fell from " + students + " to 0"), refused.summary());
@@ -239,7 +220,7 @@ class CacheStageRouteTest {
         @SuppressWarnings("unchecked")
         var last = (java.util.Map<String, String>) server.getAttribute(name, "LastRuns");
         assertTrue(String.valueOf(last.get("cache")).contains("OK"), last.toString());
-        String token = env.properties().get("netypareo.demo.token");
+        String token = env().properties().get("netypareo.demo.token");
         assertFalse(answer.contains(token));
     }
 }

@@ -3,28 +3,21 @@ package org.ypsync.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ypsync.stage.ScenarioWorld.ok;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.moodle.emulator.MoodleUser;
 import org.ypsync.netypareo.StudentAccount;
-import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.ops.Check;
-import org.ypsync.ops.StageRunner;
-import org.ypsync.store.Store;
 import org.ypsync.sync.FieldKeeping.FieldState;
 import org.ypsync.sync.UserFields;
 
@@ -34,37 +27,25 @@ import org.ypsync.sync.UserFields;
  * nothing is written again. Also a site that lower-cases e-mails, and what {@code check} says.
  */
 @CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
-class FieldKeepingScenarioTest {
+@ScenarioExtension.Scenario(profileField = false)
+class FieldKeepingScenarioTest implements ScenarioExtension.InScenario {
     static final String FIELD = ScenarioWorld.USER_TYPE_FIELD;
     static final String MISSING = "User profile field 'netypareo_usertype' does not exist in Moodle: create it (Site "
             + "administration > Users > User profile fields) or set sync.users.usertype-field to blank";
 
-    private static ScenarioWorld world;
+    private final ScenarioWorld world;
 
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
+    FieldKeepingScenarioTest(ScenarioWorld world) {
+        this.world = world;
+    }
 
     @BeanInject("check")
     Check check;
-
-    @BeforeAll
-    static void start() {
-        world = ScenarioWorld.start("fields", Map.of(), false);
-    }
-
-    @AfterAll
-    static void stop() {
-        world.close();
-    }
 
     @BeforeEach
     void fresh() throws Exception {
         world.moodle().removeProfileField(FIELD);
         world.moodle().lowerCaseEmails(false);
-        world.reset(store, DataSetSize.DEMO);
     }
 
     private long said(String line) {
@@ -73,7 +54,7 @@ class FieldKeepingScenarioTest {
     }
 
     private void userStages() {
-        ok(runner, "users", "tutors");
+        world.ok("users", "tutors");
     }
 
     /** Accounts ypsync manages whose profile field does not hold their NetYpareo type. */
@@ -99,12 +80,12 @@ class FieldKeepingScenarioTest {
     void aMissingProfileFieldIsSaidOnceThenTheUnchangedRunsWriteNothing() {
         assertTrue(check().contains("[INFO] Moodle user profile field 'netypareo_usertype': not known yet"),
                 "before the first run nobody holds it yet");
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         userStages();
         assertEquals(1, said(MISSING), "said once, plainly: " + world.reportLines());
-        assertTrue(store.runs().last("users").orElseThrow().message().contains("warning: " + MISSING),
+        assertTrue(world.store().runs().last("users").orElseThrow().message().contains("warning: " + MISSING),
                 "and kept in the run history");
-        FieldState state = store.fieldStates().all().get(UserFields.custom(FIELD));
+        FieldState state = world.store().fieldStates().all().get(UserFields.custom(FIELD));
         assertFalse(state.kept());
         // everything else is synced
         world.assertUsersMatch(world.expected(), java.util.Set.of());
@@ -112,7 +93,7 @@ class FieldKeepingScenarioTest {
         for (int run = 0; run < 3; run++) {
             world.moodle().resetCounters();
             world.clearReport();
-            ok(runner, "cache", "site-cohorts");
+            world.ok("cache", "site-cohorts");
             userStages();
             assertEquals(0, world.writes(), "run " + run + " rewrote: " + world.writesByFunction());
             assertEquals(0, said(MISSING), "not said again");
@@ -126,7 +107,7 @@ class FieldKeepingScenarioTest {
 
     @Test
     void onceTheFieldIsCreatedTheNextTryFillsItForEverybodyThenNothingIsWrittenAgain() {
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         userStages();
         world.moodle().profileField(FIELD);
         world.moodle().resetCounters();
@@ -135,19 +116,20 @@ class FieldKeepingScenarioTest {
                 + world.writesByFunction());
 
         // what `run users --recheck-fields` (or JMX recheckMoodleFields) asks for
-        assertEquals(1, store.fieldStates().requestRecheck());
+        assertEquals(1, world.store().fieldStates().requestRecheck());
         world.clearReport();
         userStages();
         assertEquals(List.of(), withoutTheirType());
         assertTrue(world.reportLines().stream().anyMatch(l -> l.startsWith(
-                "User profile field 'netypareo_usertype' is kept by Moodle again: written for the ")), world.reportLines().toString());
-        assertTrue(store.fieldStates().all().get(UserFields.custom(FIELD)).kept());
+                "User profile field 'netypareo_usertype' is kept by Moodle again: written for the ")),
+                        world.reportLines().toString());
+        assertTrue(world.store().fieldStates().all().get(UserFields.custom(FIELD)).kept());
         // one tried person, then one batch for the users stage and one for the tutors stage
         assertEquals(3, world.moodle().calls("core_user_update_users"), world.writesByFunction());
         assertTrue(check().contains("[ OK ] Moodle user profile field 'netypareo_usertype' exists: "));
 
         world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         userStages();
         assertEquals(0, world.writes(), world.writesByFunction());
     }
@@ -155,7 +137,7 @@ class FieldKeepingScenarioTest {
     @Test
     void aProfileFieldDeletedByHandIsRewrittenOnceThenLeftAlone() {
         world.moodle().profileField(FIELD);
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         userStages();
         assertEquals(List.of(), withoutTheirType());
 
@@ -178,19 +160,19 @@ class FieldKeepingScenarioTest {
     @Test
     void aSiteThatLowerCasesEmailsKeepsItsValuesAndIsSaidOnce() {
         world.moodle().lowerCaseEmails(true);
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         userStages();
         world.moodle().resetCounters();
-        List<StudentAccount> students = world.env.netypareo().data(DemoEnvironment.FIRST).students().stream()
+        List<StudentAccount> students = world.data(DemoEnvironment.FIRST).students().stream()
                 .filter(s -> world.expected().sureActive().stream()
                         .anyMatch(p -> p.idnumber().equals(String.valueOf(s.code())) && p.type().equals("student")))
                 .limit(4).toList();
         for (StudentAccount s : students) {
-            world.env.netypareo().data(DemoEnvironment.FIRST).setStudentEmail(s.code(),
+            world.data(DemoEnvironment.FIRST).setStudentEmail(s.code(),
                     "Prenom.Nom" + s.code() + "@Example.ORG");
         }
         world.clearReport();
-        ok(runner, "cache");
+        world.ok("cache");
         userStages();
         assertEquals(1, world.moodle().calls("core_user_update_users"), "NetYpareo's change is written once: "
                 + world.writesByFunction());
@@ -203,7 +185,7 @@ class FieldKeepingScenarioTest {
 
         for (int run = 0; run < 2; run++) {
             world.moodle().resetCounters();
-            ok(runner, "cache");
+            world.ok("cache");
             userStages();
             assertEquals(0, world.writes(), "run " + run + " rewrote: " + world.writesByFunction());
         }
@@ -215,15 +197,15 @@ class FieldKeepingScenarioTest {
     void oneNormalisedValueIsHeldWithoutAWarning() {
         world.moodle().lowerCaseEmails(true);
         world.moodle().profileField(FIELD);
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         userStages();
-        StudentAccount s = world.env.netypareo().data(DemoEnvironment.FIRST).students().stream()
+        StudentAccount s = world.data(DemoEnvironment.FIRST).students().stream()
                 .filter(x -> world.expected().sureActive().stream()
                         .anyMatch(p -> p.idnumber().equals(String.valueOf(x.code())) && p.type().equals("student")))
                 .findFirst().orElseThrow();
-        world.env.netypareo().data(DemoEnvironment.FIRST).setStudentEmail(s.code(), "Jo.Capital@Example.org");
+        world.data(DemoEnvironment.FIRST).setStudentEmail(s.code(), "Jo.Capital@Example.org");
         world.clearReport();
-        ok(runner, "cache");
+        world.ok("cache");
         userStages();
         assertEquals(1, world.moodle().calls("core_user_update_users"), world.writesByFunction());
         assertEquals(0, said("Moodle does not keep"), "below sync.users.unkept-field-threshold: not a site-wide "

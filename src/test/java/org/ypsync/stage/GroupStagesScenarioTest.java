@@ -3,38 +3,30 @@ package org.ypsync.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ypsync.stage.ScenarioWorld.ok;
-import static org.ypsync.stage.ScenarioWorld.one;
 
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
-import org.ypsync.ops.StageRunner;
-import org.ypsync.store.Store;
 
 /**
  * Issue 5 end to end: diploma groups (GRP_) and FC groups (FC_) of two instances become cohorts through the real
  * routes, against the emulators. The FC window reaches 90 days back here, so an FC group can be in the window yet
  * past its end plus sync.fc.grace-days (30).
  */
-@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
-class GroupStagesScenarioTest {
+@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false",
+        "sync.fc.window-past-days=90"})
+class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
     private static final int FIRST_GROUP = 846000;
     private static final int SECOND_GROUP = 846001;
     private static final int THIRD_GROUP = 846002;
@@ -44,39 +36,15 @@ class GroupStagesScenarioTest {
     private static final int UPCOMING_FC = 846005;
     private static final int OLD_PERIOD_GROUP = 846006;
 
-    private static ScenarioWorld world;
+    private final ScenarioWorld world;
 
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeanInject
-    CamelContext context;
-
-    @BeforeAll
-    static void start() {
-        world = ScenarioWorld.start("groups", Map.of("sync.fc.window-past-days", "90"));
-    }
-
-    @AfterAll
-    static void stop() {
-        world.close();
-    }
-
-    @BeforeEach
-    void fresh() throws Exception {
-        world.reset(store, DataSetSize.DEMO);
-    }
-
-    private static EmulatedData data(String id) {
-        return world.env.netypareo().data(id);
+    GroupStagesScenarioTest(ScenarioWorld world) {
+        this.world = world;
     }
 
     /** Everything up to the users, then the groups as the test says. */
     private void users() {
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         world.moodle().resetCounters();
     }
 
@@ -89,16 +57,16 @@ class GroupStagesScenarioTest {
 
     private void groups(StageRun.Outcome expected) {
         for (String stage : List.of("groups", "fc-groups")) {
-            StageRun run = one(runner, stage, false, false);
+            StageRun run = world.one(stage, false, false);
             assertEquals(expected, run.outcome(), run.summary());
         }
     }
 
     /** A listed member of the group who has a working Moodle account. */
-    private static int memberWithAccount(String instance, int group) {
+    private int memberWithAccount(String instance, int group) {
         ExpectedMoodle e = world.expected();
         String prefix = instance.equals(DemoEnvironment.FIRST) ? "" : "1_";
-        return data(instance).members(group).stream()
+        return world.data(instance).members(group).stream()
                 .filter(c -> e.sureActive().stream().anyMatch(p -> p.idnumber().equals(prefix + c)))
                 .findFirst().orElseThrow();
     }
@@ -106,13 +74,14 @@ class GroupStagesScenarioTest {
     @Test
     void firstLoadOfTwoInstancesThenAnUnchangedRunWritesNothing() {
         users();
-        StageRun groups = one(runner, "groups", false, false);
-        assertEquals(StageRun.Outcome.OK, groups.outcome(), "members without an account are no error: " + groups.summary());
+        StageRun groups = world.one("groups", false, false);
+        assertEquals(StageRun.Outcome.OK, groups.outcome(), "members without an account are no error: "
+                + groups.summary());
         assertEquals(1, world.moodle().calls("core_cohort_create_cohorts"));
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
         assertEquals(2, world.writes(), world.writesByFunction());
         world.moodle().resetCounters();
-        StageRun fc = one(runner, "fc-groups", false, false);
+        StageRun fc = world.one("fc-groups", false, false);
         assertEquals(StageRun.Outcome.OK, fc.outcome(), fc.summary());
         assertEquals(2, world.writes(), world.writesByFunction());
 
@@ -127,23 +96,23 @@ class GroupStagesScenarioTest {
             assertFalse(cohorts.contains(p + "GRP_" + OLD_PERIOD_GROUP), "a class of another period");
         }
         // the same codeGroupe in both instances: two cohorts, each with its own instance's students
-        assertEquals(data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow().name(), world.cohort("GRP_846000").name());
-        assertEquals(data(DemoEnvironment.SECOND).group(FIRST_GROUP).orElseThrow().name(), world.cohort("1_GRP_846000").name());
+        assertEquals(world.data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow().name(),
+                world.cohort("GRP_846000").name());
+        assertEquals(world.data(DemoEnvironment.SECOND).group(FIRST_GROUP).orElseThrow().name(),
+                world.cohort("1_GRP_846000").name());
         assertTrue(world.memberIdnumbers("GRP_846000").stream().noneMatch(i -> i.startsWith("1_")));
         assertTrue(world.memberIdnumbers("1_GRP_846000").stream().allMatch(i -> i.startsWith("1_")));
         assertFalse(world.memberIdnumbers("1_GRP_846000").isEmpty());
         world.assertGroupsMatch(world.expected(), Set.of());
         // the description names the site, the period and the dates
-        org.ypsync.netypareo.Group g = data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow();
+        org.ypsync.netypareo.Group g = world.data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow();
         String description = world.cohort("GRP_846000").description();
         assertTrue(description.contains("SITE1") && description.contains(String.valueOf(g.periodCode()))
                 && description.contains(g.start().toString()) && description.contains(g.end().toString()), description);
         // a listed student without an account (no e-mail in the data) is skipped and reported
         assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Cohort member skipped:")), world.reportLines().toString());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
         world.assertGroupsMatch(world.expected(), Set.of());
     }
 
@@ -151,8 +120,8 @@ class GroupStagesScenarioTest {
     void aStudentWhoMovesGroupLeavesOneCohortAndJoinsTheOther() {
         load();
         int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
-        data(DemoEnvironment.FIRST).moveStudentToGroup(s, SECOND_GROUP);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).moveStudentToGroup(s, SECOND_GROUP);
+        world.ok("cache", "users", "tutors");
         assertEquals(0, world.writes(), "a group move is no user change: " + world.writesByFunction());
         groups(StageRun.Outcome.OK);
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
@@ -166,13 +135,14 @@ class GroupStagesScenarioTest {
     @Test
     void aRenamedGroupRenamesItsCohortOnly() {
         load();
-        data(DemoEnvironment.SECOND).renameGroup(SECOND_GROUP, "BTS NDRC 1 – groupe B");
-        ok(runner, "cache");
+        world.data(DemoEnvironment.SECOND).renameGroup(SECOND_GROUP, "BTS NDRC 1 – groupe B");
+        world.ok("cache");
         groups(StageRun.Outcome.OK);
         assertEquals(1, world.moodle().calls("core_cohort_update_cohorts"));
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals("BTS NDRC 1 – groupe B", world.cohort("1_GRP_846001").name());
-        assertEquals(data(DemoEnvironment.FIRST).group(SECOND_GROUP).orElseThrow().name(), world.cohort("GRP_846001").name());
+        assertEquals(world.data(DemoEnvironment.FIRST).group(SECOND_GROUP).orElseThrow().name(),
+                world.cohort("GRP_846001").name());
         assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Group cohort updated: BTS NDRC 1 – groupe B [1_GRP_846001]")),
                 world.reportLines().toString());
         world.assertGroupsMatch(world.expected(), Set.of());
@@ -184,8 +154,8 @@ class GroupStagesScenarioTest {
         Set<String> before = world.memberIdnumbers("FC_846003");
         assertFalse(before.isEmpty());
         assertTrue(before.size() < 10, "below sync.guard.min-cohort-size: not guarded");
-        data(DemoEnvironment.FIRST).emptyGroup(RUNNING_FC);
-        ok(runner, "cache");
+        world.data(DemoEnvironment.FIRST).emptyGroup(RUNNING_FC);
+        world.ok("cache");
         groups(StageRun.Outcome.OK);
         assertEquals(1, world.moodle().calls("core_cohort_delete_cohort_members"));
         assertEquals(1, world.writes(), world.writesByFunction());
@@ -197,9 +167,9 @@ class GroupStagesScenarioTest {
     void aGroupGoneFromNetYpareoLeavesItsCohortAsItIs() {
         load();
         Set<String> before = world.memberIdnumbers("GRP_846002");
-        data(DemoEnvironment.FIRST).removeGroup(THIRD_GROUP);
+        world.data(DemoEnvironment.FIRST).removeGroup(THIRD_GROUP);
         // its students are still about: one of them joins another class
-        ok(runner, "cache", "users", "tutors");
+        world.ok("cache", "users", "tutors");
         groups(StageRun.Outcome.OK);
         assertEquals(0, world.writes(), world.writesByFunction());
         assertEquals(before, world.memberIdnumbers("GRP_846002"), "never emptied");
@@ -207,9 +177,7 @@ class GroupStagesScenarioTest {
                 world.reportLines().toString());
         world.assertGroupsMatch(world.expected(), Set.of("GRP_846002"));
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "groups", "fc-groups");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "groups", "fc-groups");
         assertEquals(before, world.memberIdnumbers("GRP_846002"));
     }
 
@@ -218,14 +186,14 @@ class GroupStagesScenarioTest {
         load();
         Set<String> before = world.memberIdnumbers("FC_846003");
         // ended 45 days ago: still in the 90-day window NetYpareo answers, but past the 30 days of grace
-        data(DemoEnvironment.FIRST).endFcGroup(RUNNING_FC, LocalDate.now().minusDays(45));
-        int member = data(DemoEnvironment.FIRST).members(RUNNING_FC).get(0);
-        data(DemoEnvironment.FIRST).removeMember(RUNNING_FC, member);
+        world.data(DemoEnvironment.FIRST).endFcGroup(RUNNING_FC, LocalDate.now().minusDays(45));
+        int member = world.data(DemoEnvironment.FIRST).members(RUNNING_FC).get(0);
+        world.data(DemoEnvironment.FIRST).removeMember(RUNNING_FC, member);
         // ended 20 days ago: within the grace, still synced
-        data(DemoEnvironment.SECOND).endFcGroup(RUNNING_FC, LocalDate.now().minusDays(20));
+        world.data(DemoEnvironment.SECOND).endFcGroup(RUNNING_FC, LocalDate.now().minusDays(20));
         int other = memberWithAccount(DemoEnvironment.SECOND, RUNNING_FC);
-        data(DemoEnvironment.SECOND).removeMember(RUNNING_FC, other);
-        ok(runner, "cache");
+        world.data(DemoEnvironment.SECOND).removeMember(RUNNING_FC, other);
+        world.ok("cache");
         groups(StageRun.Outcome.OK);
         assertEquals(before, world.memberIdnumbers("FC_846003"), "left as it is");
         assertFalse(world.memberIdnumbers("1_FC_846003").contains("1_" + other), "still synced within the grace");
@@ -242,12 +210,12 @@ class GroupStagesScenarioTest {
     void aMemberUnknownToMoodleIsSkippedAndAddedOnceItExists() {
         load();
         // a new learner in a group, but with no e-mail yet: no Moodle account
-        EmulatedData d = data(DemoEnvironment.FIRST);
+        EmulatedData d = world.data(DemoEnvironment.FIRST);
         int code = d.nextStudentCode();
         d.putStudent(new org.ypsync.netypareo.StudentAccount(code, "apprenant" + code, "Nouveau", "Léa", null, 10, 1,
                 true, null));
         d.addMember(FIRST_GROUP, code);
-        ok(runner, "cache", "users", "tutors");
+        world.ok("cache", "users", "tutors");
         world.moodle().resetCounters();
         groups(StageRun.Outcome.OK);
         assertEquals(0, world.writes(), world.writesByFunction());
@@ -256,7 +224,7 @@ class GroupStagesScenarioTest {
 
         // the e-mail arrives: the account, then the membership
         d.setStudentEmail(code, "lea.nouveau@eleves.example.org");
-        ok(runner, "cache", "users", "tutors");
+        world.ok("cache", "users", "tutors");
         world.moodle().resetCounters();
         groups(StageRun.Outcome.OK);
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
@@ -268,28 +236,28 @@ class GroupStagesScenarioTest {
     @Test
     void theRemovalGuardHoldsBackAMassRemovalUntilForced() throws Exception {
         // 60 learners: about 20 per diploma group, so the cohort is guarded (sync.guard.min-cohort-size = 10)
-        world.reset(store, new DataSetSize(2, 60, 4, 6, 3, 3));
+        world.reset(new DataSetSize(2, 60, 4, 6, 3, 3));
         load();
         Set<String> before = world.memberIdnumbers("GRP_846000");
         assertTrue(before.size() >= 10, before.toString());
-        EmulatedData d = data(DemoEnvironment.FIRST);
+        EmulatedData d = world.data(DemoEnvironment.FIRST);
         List<Integer> leaving = d.members(FIRST_GROUP).stream().limit(d.members(FIRST_GROUP).size() - 3).toList();
         leaving.forEach(c -> d.removeMember(FIRST_GROUP, c));
         int newcomer = memberWithAccount(DemoEnvironment.FIRST, SECOND_GROUP);
         d.addMember(FIRST_GROUP, newcomer);
-        ok(runner, "cache");
+        world.ok("cache");
         world.moodle().resetCounters();
-        StageRun refused = one(runner, "groups", false, false);
+        StageRun refused = world.one("groups", false, false);
         assertEquals(StageRun.Outcome.FAILED, refused.outcome());
         assertTrue(refused.summary().contains("GRP_846000") && refused.summary().contains("--force"), refused.summary());
         assertEquals(0, world.writes(), "no member removed (nor added): " + world.writesByFunction());
         assertEquals(before, world.memberIdnumbers("GRP_846000"));
 
-        StageRun dry = one(runner, "groups", true, false);
+        StageRun dry = world.one("groups", true, false);
         assertTrue(String.join("\n", dry.planLines()).contains("[HELD BACK by guard]"), dry.planLines().toString());
         assertEquals(0, world.writes());
 
-        StageRun forced = one(runner, "groups", false, true);
+        StageRun forced = world.one("groups", false, true);
         assertEquals(StageRun.Outcome.OK, forced.outcome(), forced.summary());
         assertEquals(1, world.moodle().calls("core_cohort_delete_cohort_members"));
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
@@ -306,8 +274,8 @@ class GroupStagesScenarioTest {
         load();
         int s = memberWithAccount(DemoEnvironment.SECOND, FIRST_GROUP);
         long moodleId = world.userByIdnumber("1_" + s).id();
-        data(DemoEnvironment.SECOND).removeStudent(s);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.SECOND).removeStudent(s);
+        world.ok("cache", "users", "tutors");
         assertTrue(world.moodle().user(moodleId).orElseThrow().suspended());
         world.moodle().resetCounters();
         groups(StageRun.Outcome.OK);
@@ -321,16 +289,16 @@ class GroupStagesScenarioTest {
     void aLeaverStillListedInItsGroupLeavesTheGroupCohortAndComesBackWhenRevived() {
         load();
         int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
-        data(DemoEnvironment.FIRST).deactivateStudent(s);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).deactivateStudent(s);
+        world.ok("cache", "users", "tutors");
         world.moodle().resetCounters();
         groups(StageRun.Outcome.OK);
         assertEquals(1, world.writes(), world.writesByFunction());
         assertFalse(world.memberIdnumbers("GRP_846000").contains(String.valueOf(s)), "the leaver left the cohort");
         world.assertGroupsMatch(world.expected(), Set.of());
 
-        data(DemoEnvironment.FIRST).setStudentActive(s, true);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).setStudentActive(s, true);
+        world.ok("cache", "users", "tutors");
         world.moodle().resetCounters();
         groups(StageRun.Outcome.OK);
         assertEquals(1, world.writes(), world.writesByFunction());
@@ -343,16 +311,14 @@ class GroupStagesScenarioTest {
         int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
         long user = world.userByIdnumber(String.valueOf(s)).id();
         world.moodle().removeMember(world.cohort("GRP_846000").id(), user);
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         groups(StageRun.Outcome.OK);
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
         assertEquals(1, world.writes(), world.writesByFunction());
         assertTrue(world.memberIdnumbers("GRP_846000").contains(String.valueOf(s)));
         world.assertGroupsMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "groups", "fc-groups");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("groups", "fc-groups");
     }
 
     @Test
@@ -362,7 +328,7 @@ class GroupStagesScenarioTest {
         assertFalse(before.isEmpty());
         world.moodle().deleteCohort(world.cohort("GRP_846001").id());
         world.moodle().deleteCohort(world.cohort("SITE_S1").id());
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         groups(StageRun.Outcome.OK);
         assertEquals(before, world.memberIdnumbers("GRP_846001"));
         world.assertGroupsMatch(world.expected(), Set.of());
@@ -377,11 +343,11 @@ class GroupStagesScenarioTest {
     void aDryRunShowsTheMovesAndWritesNothing() {
         load();
         int s = memberWithAccount(DemoEnvironment.FIRST, FIRST_GROUP);
-        data(DemoEnvironment.FIRST).moveStudentToGroup(s, SECOND_GROUP);
-        data(DemoEnvironment.FIRST).renameGroup(THIRD_GROUP, "Renommé");
-        ok(runner, "cache");
+        world.data(DemoEnvironment.FIRST).moveStudentToGroup(s, SECOND_GROUP);
+        world.data(DemoEnvironment.FIRST).renameGroup(THIRD_GROUP, "Renommé");
+        world.ok("cache");
         world.moodle().resetCounters();
-        StageRun dry = one(runner, "groups", true, false);
+        StageRun dry = world.one("groups", true, false);
         assertEquals(0, world.writes(), world.writesByFunction());
         String plan = String.join("\n", dry.planLines());
         assertTrue(plan.contains("update group cohort Renommé [GRP_846002]"), plan);
@@ -390,7 +356,7 @@ class GroupStagesScenarioTest {
         assertFalse(plan.contains("HELD BACK"), plan);
         assertTrue(world.memberIdnumbers("GRP_846000").contains(String.valueOf(s)));
 
-        ok(runner, "groups");
+        world.ok("groups");
         assertEquals(3, world.writes(), "update, add, remove: " + world.writesByFunction());
         world.assertGroupsMatch(world.expected(), Set.of());
     }
@@ -408,14 +374,14 @@ class GroupStagesScenarioTest {
         world.moodle().resetCounters();
         groups(StageRun.Outcome.OK);
         assertEquals(handMade, world.cohort("GRP_846000").id(), "adopted, not duplicated");
-        assertEquals(data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow().name(), world.cohort("GRP_846000").name());
-        assertTrue(world.moodle().members(handMade).contains(stranger), "a member added by hand is not ypsync's to remove");
+        assertEquals(world.data(DemoEnvironment.FIRST).group(FIRST_GROUP).orElseThrow().name(),
+                world.cohort("GRP_846000").name());
+        assertTrue(world.moodle().members(handMade).contains(stranger),
+                "a member added by hand is not ypsync's to remove");
         assertTrue(world.moodle().members(handMade).contains(already));
         world.assertGroupsMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
         assertTrue(world.moodle().members(handMade).contains(stranger));
     }
 
@@ -427,16 +393,17 @@ class GroupStagesScenarioTest {
     @Test
     void theGroupStageStepsAreReachableByTheirIds() throws Exception {
         users();
+        CamelContext context = world.context();
         AdviceWith.adviceWith(context, "groups",
                 a -> a.weaveById("groups-member-add").replace().to("mock:groups-member-add"));
         MockEndpoint adds = context.getEndpoint("mock:groups-member-add", MockEndpoint.class);
-        StageRun groups = one(runner, "groups", false, false);
+        StageRun groups = world.one("groups", false, false);
         assertEquals(StageRun.Outcome.OK, groups.outcome(), groups.summary());
         assertTrue(adds.getReceivedCounter() > 0, "the groups' members went to the mock");
         assertEquals(1, world.moodle().calls("core_cohort_create_cohorts"));
         assertEquals(0, world.moodle().calls("core_cohort_add_cohort_members"));
 
-        StageRun fc = one(runner, "fc-groups", false, false);
+        StageRun fc = world.one("fc-groups", false, false);
         assertEquals(StageRun.Outcome.OK, fc.outcome(), fc.summary());
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
     }

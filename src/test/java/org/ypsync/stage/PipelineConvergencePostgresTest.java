@@ -1,16 +1,9 @@
 package org.ypsync.stage;
 
-import java.util.Map;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ypsync.Launcher;
-import org.ypsync.ops.StageRunner;
-import org.ypsync.store.Store;
-import org.ypsync.store.TestDatabases;
 
 /**
  * The convergence rounds of {@link PipelineConvergenceTest} with the store on the real PostgreSQL (a private
@@ -18,30 +11,17 @@ import org.ypsync.store.TestDatabases;
  * PostgreSQL answers (failed under -Dypsync.test.postgres.required=true).
  */
 @CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
-class PipelineConvergencePostgresTest {
-    private static ScenarioWorld world;
+@ScenarioExtension.Scenario(postgres = true)
+class PipelineConvergencePostgresTest implements ScenarioExtension.InScenario {
+    private final ScenarioWorld world;
 
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeforeAll
-    static void start() {
-        world = ScenarioWorld.startOn(TestDatabases.postgres(), Map.of("ypsync.store.user", TestDatabases.POSTGRES_USER));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
+    PipelineConvergencePostgresTest(ScenarioWorld world) {
+        this.world = world;
     }
 
     @ParameterizedTest
     @ValueSource(longs = {707L})
     void everyRoundConvergesOnPostgresql(long seed) throws Exception {
-        PipelineConvergenceTest.rounds(world, runner, store, seed);
+        PipelineConvergenceTest.rounds(world, seed);
     }
 }

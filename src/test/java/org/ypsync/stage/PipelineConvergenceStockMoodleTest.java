@@ -1,8 +1,6 @@
 package org.ypsync.stage;
 
-import java.util.Map;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.BeforeAll;
 import org.ypsync.Launcher;
 
 /**
@@ -10,10 +8,9 @@ import org.ypsync.Launcher;
  * an unchanged re-run writes nothing there too.
  */
 @CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
+@ScenarioExtension.Scenario(profileField = false)
 class PipelineConvergenceStockMoodleTest extends PipelineConvergenceTest {
-    // hides the base class's: JUnit runs this one instead
-    @BeforeAll
-    static void start() {
-        world = ScenarioWorld.start("convergence-stock", Map.of(), false);
+    PipelineConvergenceStockMoodleTest(ScenarioWorld world) {
+        super(world);
     }
 }

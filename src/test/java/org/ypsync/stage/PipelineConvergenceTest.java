@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ypsync.Launcher;
@@ -25,8 +22,6 @@ import org.ypsync.netypareo.TutorAccount;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
-import org.ypsync.ops.StageRunner;
-import org.ypsync.store.Store;
 
 /**
  * The whole pipeline ("run all") through rounds of random NetYpareo churn (EmulatedData.mutate plus site moves,
@@ -34,40 +29,33 @@ import org.ypsync.store.Store;
  * must equal what {@link ExpectedMoodle} computes from the data alone, and an immediate re-run must write nothing.
  */
 @CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
-class PipelineConvergenceTest {
+class PipelineConvergenceTest implements ScenarioExtension.InScenario {
     private static final DataSetSize SIZE = new DataSetSize(3, 60, 6, 15, 4, 5);
     private static final int ROUNDS = 5;
 
-    static ScenarioWorld world;
+    private final ScenarioWorld world;
+
+    PipelineConvergenceTest(ScenarioWorld world) {
+        this.world = world;
+    }
+
     /** Runs where a released e-mail or username was taken up on the re-run (printed at the end). */
     private static final List<String> released = new ArrayList<>();
-
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeforeAll
-    static void start() {
-        world = ScenarioWorld.start("convergence", Map.of());
-    }
 
     @AfterAll
     static void stop() {
         System.out.println("released values taken up on the re-run: " + released);
-        world.close();
     }
 
     @ParameterizedTest
     @ValueSource(longs = {101L, 202L, 303L, 404L, 505L, 606L})
     void everyRoundConvergesAndAReRunWritesNothing(long seed) throws Exception {
-        rounds(world, runner, store, seed);
+        rounds(world, seed);
     }
 
     /** The rounds of one seed, on the given world (H2 here, PostgreSQL in PipelineConvergencePostgresTest). */
-    static void rounds(ScenarioWorld world, StageRunner runner, Store store, long seed) throws Exception {
-        world.reset(store, SIZE, seed);
+    static void rounds(ScenarioWorld world, long seed) throws Exception {
+        world.reset(SIZE, seed);
         Random random = new Random(seed);
         Set<String> seenPeople = new TreeSet<>();
         Set<String> seenGroups = new TreeSet<>();
@@ -76,12 +64,12 @@ class PipelineConvergenceTest {
         for (int round = 0; round <= ROUNDS; round++) {
             if (round > 0) {
                 for (String id : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
-                    EmulatedData d = world.env.netypareo().data(id);
+                    EmulatedData d = world.data(id);
                     log.add("round " + round + " " + id + ": " + d.mutate(random, 0.12) + ", " + churn(d, random));
                 }
                 handEdit(world, random, log, round);
             }
-            List<StageRun> runs = runner.run("all", false, false);
+            List<StageRun> runs = world.runner().run("all", false, false);
             for (StageRun r : runs) {
                 if (r.outcome() == StageRun.Outcome.FAILED) {
                     throw new AssertionError("seed " + seed + " round " + round + ": " + r.summary() + "\n" + log);
@@ -108,7 +96,7 @@ class PipelineConvergenceTest {
             world.moodle().resetCounters();
             Set<Long> before = new TreeSet<>();
             world.users().forEach(u -> before.add(u.id()));
-            List<StageRun> again = runner.run("all", false, false);
+            List<StageRun> again = world.runner().run("all", false, false);
             if (world.writes() > 0) {
                 // The one documented exception (UserPlanner): an e-mail or username released in a run (its holder
                 // changed it) is free for the person who wanted it on the next run only, as creates are sent
@@ -126,7 +114,7 @@ class PipelineConvergenceTest {
                 }
                 released.add(seed + "/" + round + ": " + created.stream().map(MoodleUser::username).toList());
                 world.moodle().resetCounters();
-                runner.run("all", false, false);
+                world.runner().run("all", false, false);
             }
             assertEquals(0, world.writes(), "seed " + seed + " round " + round + ": a re-run wrote "
                     + world.writesByFunction() + "; " + String.join("; ", log));

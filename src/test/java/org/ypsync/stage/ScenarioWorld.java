@@ -1,6 +1,7 @@
 package org.ypsync.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -14,34 +15,41 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
 import org.slf4j.LoggerFactory;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.moodle.emulator.MoodleCohort;
 import org.ypsync.moodle.emulator.MoodleEmulator;
 import org.ypsync.moodle.emulator.MoodleUser;
 import org.ypsync.netypareo.RecordStream.Envelope;
+import org.ypsync.netypareo.StudentAccount;
 import org.ypsync.netypareo.emulator.DataSetGenerator;
 import org.ypsync.netypareo.emulator.DataSetSize;
+import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
+import org.ypsync.store.DeadLetterRepository.DeadLetter;
 import org.ypsync.store.Store;
 
 /**
- * The shared plumbing of the scenario tests: one emulated world per test class (its properties become system
- * properties before Camel Main starts), reset between tests (fresh NetYpareo data, an empty Moodle, an empty store),
- * and read-backs of Moodle's state by idnumber and username rather than by ids.
+ * The shared plumbing of the scenario tests (set up by {@link ScenarioExtension}): one emulated world per test class,
+ * whose properties (the emulators' URLs and tokens, the store) reach the Camel Main of each test as override
+ * properties, reset between tests (fresh NetYpareo data, an empty Moodle, an empty store), and read-backs of
+ * Moodle's state by idnumber and username rather than by ids.
  */
 final class ScenarioWorld implements AutoCloseable {
     final DemoEnvironment env;
     /** Between ypsync and the Moodle emulator: the fields each write carried. */
     final RecordingProxy proxy;
-    private final List<String> set = new ArrayList<>();
+    /** What the Camel Main of each test gets on top of its {@code @CamelMainTest} properties. */
+    final Map<String, String> properties = new TreeMap<>();
     /** idnumbers of accounts made by hand in Moodle for a test: nobody in NetYpareo, and not ypsync's. */
     final Set<String> foreign = new TreeSet<>();
     private final ListAppender<ILoggingEvent> report = new ListAppender<>();
     private final Logger reportLogger = (Logger) LoggerFactory.getLogger("ypsync.report");
+    /** The Camel context of the current test, once started. */
+    private volatile CamelContext context;
 
     private final int fcPastDays;
     private final Set<Integer> statuses = new TreeSet<>();
@@ -49,56 +57,81 @@ final class ScenarioWorld implements AutoCloseable {
     /** Whether the emulated Moodle has the user profile field netypareo_usertype (a stock Moodle has not). */
     final boolean profileField;
 
-    private ScenarioWorld(DemoEnvironment env, Map<String, String> extra, boolean profileField) {
+    /**
+     * {@code settings}: the test class's {@code @CamelMainTest} properties, which the oracle follows too;
+     * {@code extra}: properties known only here (a store user).
+     */
+    private ScenarioWorld(DemoEnvironment env, Map<String, String> settings, Map<String, String> extra,
+                          boolean profileField) {
         this.env = env;
         this.profileField = profileField;
         if (profileField) {
             env.moodle().profileField(USER_TYPE_FIELD);
         }
-        this.fcPastDays = Integer.parseInt(extra.getOrDefault("sync.fc.window-past-days",
+        this.fcPastDays = Integer.parseInt(settings.getOrDefault("sync.fc.window-past-days",
                 String.valueOf(ExpectedMoodle.FC_PAST_DAYS)));
-        for (String st : extra.getOrDefault("sync.students.statuses", "").split(",")) {
+        for (String st : settings.getOrDefault("sync.students.statuses", "").split(",")) {
             if (!st.isBlank()) {
                 statuses.add(Integer.parseInt(st.strip()));
             }
         }
-        this.allowSharedEmail = Boolean.parseBoolean(extra.getOrDefault("moodle.allow-shared-email", "false"));
+        this.allowSharedEmail = Boolean.parseBoolean(settings.getOrDefault("moodle.allow-shared-email", "false"));
         env.moodle().allowAccountsSameEmail(allowSharedEmail);
         this.proxy = new RecordingProxy(env.moodle().url());
-        env.properties().forEach(this::set);
-        set("moodle.url", proxy.url());
-        extra.forEach(this::set);
+        properties.putAll(env.properties());
+        properties.put("moodle.url", proxy.url());
+        properties.putAll(extra);
         report.start();
         reportLogger.addAppender(report);
-    }
-
-    private void set(String k, String v) {
-        System.setProperty(k, v);
-        set.add(k);
     }
 
     static final String USER_TYPE_FIELD = "netypareo_usertype";
 
     /**
-     * Starts the emulators with a fresh in-memory H2 store and sets the properties Camel Main will read; the Moodle
-     * has the user profile field the shipped configuration writes.
+     * Starts the emulators with the given store ({@code extra} holds its user, if any); {@code profileField} false:
+     * a stock Moodle, without the user profile field the shipped configuration writes.
      */
-    static ScenarioWorld start(String name, Map<String, String> extra) {
-        return start(name, extra, true);
+    static ScenarioWorld start(String storeUrl, Map<String, String> settings, Map<String, String> extra,
+                               boolean profileField) {
+        return new ScenarioWorld(DemoEnvironment.start(7L, DataSetSize.DEMO, storeUrl), settings, extra,
+                profileField);
     }
 
-    /** As above; {@code profileField} false: a stock Moodle, without the user profile field. */
-    static ScenarioWorld start(String name, Map<String, String> extra, boolean profileField) {
-        return startOn("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", extra, profileField);
+    /**
+     * The Camel context of the test about to run (from its Camel Main's configuration), which must see this world's
+     * properties rather than application.properties'.
+     */
+    void attach(CamelContext context) {
+        String url = context.resolvePropertyPlaceholders("{{moodle.url}}");
+        if (!url.equals(proxy.url())) {
+            throw new IllegalStateException("the Camel Main under test has moodle.url " + url + ", not " + proxy.url());
+        }
+        this.context = context;
     }
 
-    /** As {@link #start}, on the given store (extra holds its user, if any). */
-    static ScenarioWorld startOn(String storeUrl, Map<String, String> extra) {
-        return startOn(storeUrl, extra, true);
+    private <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
     }
 
-    static ScenarioWorld startOn(String storeUrl, Map<String, String> extra, boolean profileField) {
-        return new ScenarioWorld(DemoEnvironment.start(7L, DataSetSize.DEMO, storeUrl), extra, profileField);
+    /** The Camel context of the current test (to advise its routes). */
+    CamelContext context() {
+        if (context == null) {
+            throw new IllegalStateException("no Camel context yet: @CamelMainTest must come before the scenario");
+        }
+        return context;
+    }
+
+    StageRunner runner() {
+        return bean("stageRunner", StageRunner.class);
+    }
+
+    Store store() {
+        return bean("ypsyncStore", Store.class);
+    }
+
+    /** The emulated data of a NetYpareo instance. */
+    EmulatedData data(String instance) {
+        return env.netypareo().data(instance);
     }
 
     /** The user type Moodle holds for a person of that type: none on a Moodle without the profile field. */
@@ -109,7 +142,6 @@ final class ScenarioWorld implements AutoCloseable {
     @Override
     public void close() {
         reportLogger.detachAppender(report);
-        set.forEach(System::clearProperty);
         proxy.close();
         env.close();
     }
@@ -119,17 +151,17 @@ final class ScenarioWorld implements AutoCloseable {
     }
 
     /** Fresh NetYpareo data for both instances (seeds 7 and 8 as DemoEnvironment), an empty Moodle and store. */
-    void reset(Store store, DataSetSize size) throws Exception {
-        reset(store, size, 7L);
+    void reset(DataSetSize size) throws Exception {
+        reset(size, 7L);
     }
 
-    /** As {@link #reset(Store, DataSetSize)}, with the data of another seed (seed and seed + 1). */
-    void reset(Store store, DataSetSize size, long seed) throws Exception {
+    /** As {@link #reset(DataSetSize)}, with the data of another seed (seed and seed + 1). */
+    void reset(DataSetSize size, long seed) throws Exception {
         env.netypareo().clearFaults();
         env.netypareo().resetCounters();
         data(DemoEnvironment.FIRST, 0, Envelope.KEYED, seed, size);
         data(DemoEnvironment.SECOND, 1, Envelope.ARRAY, seed + 1, size);
-        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
                     "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",
                     "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member", "moodle_field_state")) {
@@ -160,8 +192,8 @@ final class ScenarioWorld implements AutoCloseable {
 
     // ------------------------------------------------------------------ running
 
-    static StageRun one(StageRunner runner, String stage, boolean dryRun, boolean force) {
-        List<StageRun> runs = runner.run(stage, dryRun, force);
+    StageRun one(String stage, boolean dryRun, boolean force) {
+        List<StageRun> runs = runner().run(stage, dryRun, force);
         assertEquals(1, runs.size());
         return runs.get(0);
     }
@@ -170,13 +202,20 @@ final class ScenarioWorld implements AutoCloseable {
      * Runs the stages in order, none of which may fail as a whole (the generated data has records Moodle would
      * refuse, so RECORDS_FAILED is expected).
      */
-    static void ok(StageRunner runner, String... stages) {
+    void ok(String... stages) {
         for (String s : stages) {
-            StageRun run = one(runner, s, false, false);
+            StageRun run = one(s, false, false);
             if (run.outcome() == StageRun.Outcome.FAILED) {
                 throw new AssertionError(run.summary());
             }
         }
+    }
+
+    /** An immediate re-run of the stages writes nothing to Moodle. */
+    void assertReRunWritesNothing(String... stages) {
+        env.moodle().resetCounters();
+        ok(stages);
+        assertEquals(0, writes(), "a re-run wrote: " + writesByFunction());
     }
 
     /** The report lines printed since the last reset (or {@link #clearReport()}). */
@@ -188,6 +227,36 @@ final class ScenarioWorld implements AutoCloseable {
 
     void clearReport() {
         report.list.clear();
+    }
+
+    /** The first student of instance 1 given the login of instance 0's first student: both, in that order. */
+    List<StudentAccount> sameLoginInBothInstances() {
+        StudentAccount first = data(DemoEnvironment.FIRST).students().get(0);
+        StudentAccount second = data(DemoEnvironment.SECOND).students().get(0);
+        data(DemoEnvironment.SECOND).setStudentLogin(second.code(), first.login());
+        return List.of(first, second);
+    }
+
+    /**
+     * Runs the cache, site-cohorts and users stages (counting Moodle's writes from the users stage on): the login
+     * of {@code both} stays with instance 0's person, instance 1's gets no account and a dead letter (returned)
+     * that names the login.
+     */
+    DeadLetter assertTheLoginStaysWithInstanceZero(List<StudentAccount> both) {
+        StudentAccount first = both.get(0);
+        StudentAccount second = both.get(1);
+        ok("cache", "site-cohorts");
+        env.moodle().resetCounters();
+        StageRun users = one("users", false, false);
+        assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
+        List<MoodleUser> holders = users().stream().filter(u -> u.username().equals(first.login())).toList();
+        assertEquals(1, holders.size());
+        assertEquals(String.valueOf(first.code()), holders.get(0).idnumber(), "instance 0 keeps its account");
+        assertTrue(env.moodle().usersByIdnumber("1_" + second.code()).isEmpty(), "instance 1's person gets none");
+        DeadLetter dl = store().deadLetters().list("users").stream()
+                .filter(d -> d.recordKey().contains(String.valueOf(second.code()))).findFirst().orElseThrow();
+        assertTrue(dl.reason().contains(first.login()), dl.reason());
+        return dl;
     }
 
     // ------------------------------------------------------------------ Moodle read-backs

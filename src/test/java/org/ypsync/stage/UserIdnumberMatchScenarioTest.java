@@ -2,77 +2,41 @@ package org.ypsync.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ypsync.stage.ScenarioWorld.ok;
-import static org.ypsync.stage.ScenarioWorld.one;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.moodle.emulator.MoodleUser;
 import org.ypsync.netypareo.StudentAccount;
-import org.ypsync.netypareo.emulator.DataSetSize;
-import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
-import org.ypsync.ops.StageRunner;
-import org.ypsync.store.DeadLetterRepository.DeadLetter;
-import org.ypsync.store.Store;
 
 /** Issue 4 with sync.user-match=idnumber: the NetYpareo id (instance-prefixed) finds existing accounts. */
-@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
-class UserIdnumberMatchScenarioTest {
-    static ScenarioWorld world;
+@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false", "sync.user-match=idnumber"})
+class UserIdnumberMatchScenarioTest implements ScenarioExtension.InScenario {
+    private final ScenarioWorld world;
 
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeforeAll
-    static void start() {
-        world = ScenarioWorld.start("users-idnumber", Map.of("sync.user-match", "idnumber"));
-    }
-
-    @AfterAll
-    static void stop() {
-        world.close();
-    }
-
-    @BeforeEach
-    void fresh() throws Exception {
-        world.reset(store, DataSetSize.DEMO);
-    }
-
-    private static EmulatedData data(String id) {
-        return world.env.netypareo().data(id);
+    UserIdnumberMatchScenarioTest(ScenarioWorld world) {
+        this.world = world;
     }
 
     @Test
     void firstLoadThenAnUnchangedRunWritesNothing() {
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         world.moodle().resetCounters();
-        ok(runner, "users", "tutors");
+        world.ok("users", "tutors");
         assertEquals(4, world.writes(), world.writesByFunction());
         world.assertUsersMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors");
     }
 
     @Test
     void anAccountWithTheIdnumberIsAdoptedAndItsUsernameCorrected() {
-        StudentAccount s = data(DemoEnvironment.SECOND).students().get(0);
+        StudentAccount s = world.data(DemoEnvironment.SECOND).students().get(0);
         long handMade = world.moodle().createUser("old.login", "X", "Y", "x@example.org", "1_" + s.code(), "manual");
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         MoodleUser adopted = world.moodle().user(handMade).orElseThrow();
         assertEquals(s.login(), adopted.username());
         assertEquals(s.email(), adopted.email());
@@ -80,57 +44,43 @@ class UserIdnumberMatchScenarioTest {
         assertEquals(1, world.moodle().usersByIdnumber("1_" + s.code()).size(), "not duplicated");
         world.assertUsersMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors");
     }
 
     @Test
     void theSameLoginInTwoInstancesIsNeverMerged() {
-        StudentAccount first = data(DemoEnvironment.FIRST).students().get(0);
-        StudentAccount second = data(DemoEnvironment.SECOND).students().get(0);
-        data(DemoEnvironment.SECOND).setStudentLogin(second.code(), first.login());
-        ok(runner, "cache", "site-cohorts");
-        StageRun users = one(runner, "users", false, false);
-        assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
-        List<MoodleUser> holders = world.users().stream().filter(u -> u.username().equals(first.login())).toList();
-        assertEquals(1, holders.size());
-        assertEquals(String.valueOf(first.code()), holders.get(0).idnumber());
-        assertTrue(world.moodle().usersByIdnumber("1_" + second.code()).isEmpty());
-        DeadLetter dl = store.deadLetters().list("users").stream()
-                .filter(d -> d.recordKey().contains(String.valueOf(second.code()))).findFirst().orElseThrow();
-        assertTrue(dl.reason().contains(first.login()), dl.reason());
+        world.assertTheLoginStaysWithInstanceZero(world.sameLoginInBothInstances());
 
         world.moodle().resetCounters();
-        one(runner, "users", false, false);
+        world.one("users", false, false);
         assertEquals(0, world.writes(), world.writesByFunction());
     }
 
     @Test
     void anUnrelatedAccountHoldingTheUsernameIsNotTakenOver() {
         // idnumber mode does not look accounts up by username: Moodle itself refuses the duplicate
-        StudentAccount s = data(DemoEnvironment.FIRST).students().get(0);
+        StudentAccount s = world.data(DemoEnvironment.FIRST).students().get(0);
         long other = world.moodle().createUser(s.login(), "Someone", "Else", "else@example.org", "X-1", "manual");
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         world.moodle().resetCounters();
-        StageRun users = one(runner, "users", false, false);
+        StageRun users = world.one("users", false, false);
         assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
         assertEquals(1, world.moodle().calls("core_user_create_users"), "known before: no refused batch to split");
         MoodleUser untouched = world.moodle().user(other).orElseThrow();
         assertEquals("Someone", untouched.firstname());
         assertEquals("X-1", untouched.idnumber());
         assertTrue(world.moodle().usersByIdnumber(String.valueOf(s.code())).isEmpty());
-        assertTrue(store.deadLetters().list("users").stream()
+        assertTrue(world.store().deadLetters().list("users").stream()
                 .anyMatch(d -> d.recordKey().contains(String.valueOf(s.code()))), "dead-lettered");
         // everybody else was created in spite of the refused record
-        ok(runner, "tutors");
+        world.ok("tutors");
         ExpectedMoodle e = world.expected();
         e.contested.add(String.valueOf(s.code()));
         world.foreign.add("X-1");
         world.assertUsersMatch(e, Set.of());
 
         world.moodle().resetCounters();
-        one(runner, "users", false, false);
+        world.one("users", false, false);
         assertEquals(0, world.writes(), "the refused record is not sent again: " + world.writesByFunction());
     }
 }

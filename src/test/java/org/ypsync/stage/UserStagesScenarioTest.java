@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ypsync.stage.ScenarioWorld.ok;
-import static org.ypsync.stage.ScenarioWorld.one;
 
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
@@ -28,7 +22,6 @@ import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
 import org.ypsync.store.DeadLetterRepository.DeadLetter;
-import org.ypsync.store.Store;
 
 /**
  * Issue 4 end to end: the cache, site-cohorts, users and tutors routes over real HTTP against the NetYpareo and
@@ -36,36 +29,15 @@ import org.ypsync.store.Store;
  * write calls it took.
  */
 @CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
-class UserStagesScenarioTest {
-    static ScenarioWorld world;
+class UserStagesScenarioTest implements ScenarioExtension.InScenario {
+    private final ScenarioWorld world;
 
-    @BeanInject("stageRunner")
-    StageRunner runner;
-
-    @BeanInject("ypsyncStore")
-    Store store;
-
-    @BeforeAll
-    static void start() {
-        world = ScenarioWorld.start("users", Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        world.close();
-    }
-
-    @BeforeEach
-    void fresh() throws Exception {
-        world.reset(store, DataSetSize.DEMO);
-    }
-
-    private static EmulatedData data(String id) {
-        return world.env.netypareo().data(id);
+    UserStagesScenarioTest(ScenarioWorld world) {
+        this.world = world;
     }
 
     private void firstLoad() {
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         world.moodle().resetCounters();
         world.proxy.clear();
     }
@@ -74,8 +46,8 @@ class UserStagesScenarioTest {
     private StudentAccount plainStudent(int site) {
         ExpectedMoodle e = world.expected();
         Set<Integer> tutored = new TreeSet<>();
-        data(DemoEnvironment.FIRST).tutors().forEach(t -> tutored.addAll(t.studentCodes()));
-        return data(DemoEnvironment.FIRST).students().stream()
+        world.data(DemoEnvironment.FIRST).tutors().forEach(t -> tutored.addAll(t.studentCodes()));
+        return world.data(DemoEnvironment.FIRST).students().stream()
                 .filter(s -> s.siteCode() != null && s.siteCode() == site && !tutored.contains(s.code()))
                 .filter(s -> e.sureActive().stream().anyMatch(p -> p.idnumber().equals(String.valueOf(s.code()))))
                 .findFirst().orElseThrow();
@@ -87,22 +59,22 @@ class UserStagesScenarioTest {
 
     @Test
     void firstLoadOfTwoInstancesThenAnUnchangedRunWritesNothing() {
-        ok(runner, "cache");
+        world.ok("cache");
         world.moodle().resetCounters();
-        ok(runner, "site-cohorts");
+        world.ok("site-cohorts");
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals(Set.of("SITE_S1", "SITE_S2", "1_SITE_CFPPH", "1_SITE_CFPPH2"), world.cohorts().keySet());
         assertEquals("CFPPH Antenne 2", world.cohort("1_SITE_CFPPH2").name());
 
         world.moodle().resetCounters();
-        ok(runner, "users");
+        world.ok("users");
         // one create_users batch for both instances, one add_members batch for the site cohorts
         assertEquals(1, world.moodle().calls("core_user_create_users"), world.writesByFunction());
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"), world.writesByFunction());
         assertEquals(2, world.writes(), world.writesByFunction());
 
         world.moodle().resetCounters();
-        ok(runner, "tutors");
+        world.ok("tutors");
         assertEquals(2, world.writes(), world.writesByFunction());
 
         ExpectedMoodle e = world.expected();
@@ -118,17 +90,18 @@ class UserStagesScenarioTest {
         // the upper-case login is lower-cased, accents folded
         assertTrue(world.users().stream().allMatch(u -> u.username().equals(u.username().toLowerCase())));
         // the tutor sits in the site cohorts of its students
-        TutorAccount tutor = data(DemoEnvironment.FIRST).tutors().get(0);
+        TutorAccount tutor = world.data(DemoEnvironment.FIRST).tutors().get(0);
         assertTrue(world.memberIdnumbers(e.people.get(String.valueOf(tutor.code())).siteCohorts().iterator().next())
                 .contains(String.valueOf(tutor.code())));
         // records Moodle would refuse were dead-lettered, not written: no e-mail
         int noEmail = (int) e.people.values().stream().filter(p -> p.active() && !p.valid()).count();
         assertTrue(noEmail > 0);
-        assertTrue(store.deadLetters().list("users").stream().anyMatch(d -> d.reason().contains("missing e-mail")));
+        assertTrue(world.store().deadLetters().list("users").stream()
+                .anyMatch(d -> d.reason().contains("missing e-mail")));
 
         world.moodle().resetCounters();
-        List<StageRun> again = List.of(one(runner, "cache", false, false), one(runner, "site-cohorts", false, false),
-                one(runner, "users", false, false), one(runner, "tutors", false, false));
+        List<StageRun> again = List.of(world.one("cache", false, false), world.one("site-cohorts", false, false),
+                world.one("users", false, false), world.one("tutors", false, false));
         assertEquals(StageRun.Outcome.RECORDS_FAILED, StageRunner.outcome(again), "the rejected records fail again");
         assertEquals(0, world.writes(), "an unchanged run writes nothing: " + world.writesByFunction());
         world.assertUsersMatch(world.expected(), Set.of());
@@ -138,9 +111,9 @@ class UserStagesScenarioTest {
     void aRenameWritesOnlyTheName() {
         firstLoad();
         StudentAccount s = plainStudent(10);
-        data(DemoEnvironment.FIRST).renameStudent(s.code(), "Lefèvre", s.firstName());
-        ok(runner, "cache");
-        one(runner, "users", false, false);
+        world.data(DemoEnvironment.FIRST).renameStudent(s.code(), "Lefèvre", s.firstName());
+        world.ok("cache");
+        world.one("users", false, false);
         assertEquals(1, world.writes(), world.writesByFunction());
         List<Map<String, String>> calls = updateCalls();
         assertEquals(1, calls.size());
@@ -161,8 +134,8 @@ class UserStagesScenarioTest {
     void aNewEmailWritesOnlyTheEmail() {
         firstLoad();
         StudentAccount s = plainStudent(11);
-        data(DemoEnvironment.FIRST).setStudentEmail(s.code(), "new." + s.code() + "@mail.example.net");
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).setStudentEmail(s.code(), "new." + s.code() + "@mail.example.net");
+        world.ok("cache", "users", "tutors");
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals(Set.of("users[0][id]", "users[0][email]"), userKeys(updateCalls().get(0)));
         assertEquals("new." + s.code() + "@mail.example.net", world.userByIdnumber(String.valueOf(s.code())).email());
@@ -175,8 +148,8 @@ class UserStagesScenarioTest {
         StudentAccount s = plainStudent(10);
         String id = String.valueOf(s.code());
         assertTrue(world.memberIdnumbers("SITE_S1").contains(id));
-        data(DemoEnvironment.FIRST).moveStudentToSite(s.code(), 11);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).moveStudentToSite(s.code(), 11);
+        world.ok("cache", "users", "tutors");
         assertEquals(0, world.moodle().calls("core_user_update_users"), "the site is not a user field");
         assertEquals(1, world.moodle().calls("core_cohort_delete_cohort_members"));
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
@@ -192,8 +165,8 @@ class UserStagesScenarioTest {
         StudentAccount s = plainStudent(10);
         String id = String.valueOf(s.code());
         long moodleId = world.userByIdnumber(id).id();
-        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
+        world.ok("cache", "users", "tutors");
         assertEquals(1, world.moodle().calls("core_user_update_users"));
         assertEquals(1, world.moodle().calls("core_cohort_delete_cohort_members"));
         assertEquals(2, world.writes(), world.writesByFunction());
@@ -207,15 +180,13 @@ class UserStagesScenarioTest {
         world.assertUsersMatch(world.expected(), Set.of());
 
         // unchanged: the suspended leaver costs nothing
-        world.moodle().resetCounters();
-        ok(runner, "cache", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "users", "tutors");
 
         // the returner is revived, with the same account, back in its site cohort
         world.moodle().resetCounters();
         world.proxy.clear();
-        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
+        world.ok("cache", "users", "tutors");
         assertEquals(1, world.moodle().calls("core_user_update_users"));
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
         assertEquals(2, world.writes(), world.writesByFunction());
@@ -231,15 +202,15 @@ class UserStagesScenarioTest {
         firstLoad();
         StudentAccount s = plainStudent(11);
         long moodleId = world.userByIdnumber(String.valueOf(s.code())).id();
-        data(DemoEnvironment.FIRST).removeStudent(s.code());
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).removeStudent(s.code());
+        world.ok("cache", "users", "tutors");
         assertEquals(2, world.writes(), world.writesByFunction());
         assertTrue(world.moodle().user(moodleId).orElseThrow().suspended());
         world.assertUsersMatch(world.expected(), Set.of(String.valueOf(s.code())));
 
         world.moodle().resetCounters();
-        data(DemoEnvironment.FIRST).putStudent(s);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).putStudent(s);
+        world.ok("cache", "users", "tutors");
         assertEquals(2, world.writes(), world.writesByFunction());
         assertFalse(world.moodle().user(moodleId).orElseThrow().suspended());
         world.assertUsersMatch(world.expected(), Set.of());
@@ -247,17 +218,17 @@ class UserStagesScenarioTest {
 
     @Test
     void aHandMadeAccountIsAdoptedNotDuplicated() {
-        StudentAccount s = data(DemoEnvironment.FIRST).students().get(0);
+        StudentAccount s = world.data(DemoEnvironment.FIRST).students().get(0);
         long handMade = world.moodle().createUser(s.login(), "Jerome", "DARC", "old@example.org", "", "manual");
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         world.moodle().resetCounters();
-        ok(runner, "users");
+        world.ok("users");
         // the others created in one batch, the adopted account updated, everybody into the site cohorts
         assertEquals(1, world.moodle().calls("core_user_create_users"));
         assertEquals(1, world.moodle().calls("core_user_update_users"));
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
         assertEquals(3, world.writes(), world.writesByFunction());
-        ok(runner, "tutors");
+        world.ok("tutors");
         List<MoodleUser> same = world.users().stream().filter(u -> u.username().equals(s.login())).toList();
         assertEquals(1, same.size(), same.toString());
         MoodleUser adopted = same.get(0);
@@ -269,32 +240,20 @@ class UserStagesScenarioTest {
         assertTrue(world.memberIdnumbers("SITE_S1").contains(String.valueOf(s.code())));
         world.assertUsersMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors");
     }
 
     @Test
     void aLoginSharedByTwoInstancesIsNeverMerged() {
-        StudentAccount first = data(DemoEnvironment.FIRST).students().get(0);
-        StudentAccount second = data(DemoEnvironment.SECOND).students().get(0);
-        data(DemoEnvironment.SECOND).setStudentLogin(second.code(), first.login());
-        ok(runner, "cache", "site-cohorts");
-        world.moodle().resetCounters();
-        StageRun users = one(runner, "users", false, false);
-        assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
+        List<StudentAccount> both = world.sameLoginInBothInstances();
+        DeadLetter dl = world.assertTheLoginStaysWithInstanceZero(both);
         assertEquals(2, world.writes(), "one create batch, one member batch: " + world.writesByFunction());
-        List<MoodleUser> holders = world.users().stream().filter(u -> u.username().equals(first.login())).toList();
-        assertEquals(1, holders.size());
-        assertEquals(String.valueOf(first.code()), holders.get(0).idnumber(), "instance 0 keeps its account");
-        assertTrue(world.moodle().usersByIdnumber("1_" + second.code()).isEmpty(), "instance 1's person gets none");
-        DeadLetter dl = store.deadLetters().list("users").stream()
-                .filter(d -> d.recordKey().contains(String.valueOf(second.code()))).findFirst().orElseThrow();
-        assertTrue(dl.reason().contains(first.login()) && dl.reason().contains("not merged"), dl.reason());
+        StudentAccount first = both.get(0);
+        assertTrue(dl.reason().contains("not merged"), dl.reason());
         assertEquals(1, dl.instanceIndex());
 
         world.moodle().resetCounters();
-        one(runner, "users", false, false);
+        world.one("users", false, false);
         assertEquals(0, world.writes(), "the rejection is not retried as a write: " + world.writesByFunction());
         assertEquals(String.valueOf(first.code()), world.user(first.login()).orElseThrow().idnumber());
     }
@@ -302,19 +261,19 @@ class UserStagesScenarioTest {
     @Test
     void aSharedEmailIsDeadLetteredWithTheReason() {
         // the generator's siblings (positions 8 and 9) share the family address
-        StudentAccount a = data(DemoEnvironment.FIRST).students().get(8);
-        StudentAccount b = data(DemoEnvironment.FIRST).students().get(9);
+        StudentAccount a = world.data(DemoEnvironment.FIRST).students().get(8);
+        StudentAccount b = world.data(DemoEnvironment.FIRST).students().get(9);
         assertEquals(a.email(), b.email());
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         world.moodle().resetCounters();
-        one(runner, "users", false, false);
+        world.one("users", false, false);
         assertEquals(1, world.moodle().calls("core_user_create_users"), "rejected before Moodle sees it");
         assertEquals(2, world.writes(), world.writesByFunction());
         List<MoodleUser> holders = world.users().stream().filter(u -> a.email().equalsIgnoreCase(u.email())).toList();
         assertEquals(1, holders.size(), holders.toString());
         assertEquals(String.valueOf(a.code()), holders.get(0).idnumber(), "the first one keeps the address");
         assertTrue(world.moodle().usersByIdnumber(String.valueOf(b.code())).isEmpty());
-        DeadLetter dl = store.deadLetters().list("users").stream()
+        DeadLetter dl = world.store().deadLetters().list("users").stream()
                 .filter(d -> d.recordKey().contains(String.valueOf(b.code()))).findFirst().orElseThrow();
         assertTrue(dl.reason().contains("shared") && dl.reason().contains(a.email()), dl.reason());
     }
@@ -323,7 +282,7 @@ class UserStagesScenarioTest {
     void aMassDisappearanceTripsTheGuardUntilForced() {
         firstLoad();
         int managed = world.users().size();
-        EmulatedData d = data(DemoEnvironment.FIRST);
+        EmulatedData d = world.data(DemoEnvironment.FIRST);
         ExpectedMoodle before = world.expected();
         List<Integer> leaving = d.students().stream().map(StudentAccount::code)
                 .filter(c -> before.sureActive().stream().anyMatch(p -> p.idnumber().equals(String.valueOf(c))))
@@ -331,23 +290,24 @@ class UserStagesScenarioTest {
         assertTrue(leaving.size() > managed / 10 + 1, "more than 10 % of " + managed);
         d.removeStudents(leaving);
         // the cache guard sees the tutors' links fall too: accepted here, the users stage is under test
-        one(runner, "cache", false, true);
+        world.one("cache", false, true);
         world.moodle().resetCounters();
-        StageRun refused = one(runner, "users", false, false);
+        StageRun refused = world.one("users", false, false);
         assertEquals(StageRun.Outcome.FAILED, refused.outcome());
         assertTrue(refused.summary().contains("sync.guard.max-suspensions") && refused.summary().contains("--force"),
                 refused.summary());
         assertEquals(0, world.writes(), "nothing written: " + world.writesByFunction());
         assertTrue(world.users().stream().noneMatch(MoodleUser::suspended));
 
-        StageRun forced = one(runner, "users", false, true);
-        assertEquals(StageRun.Outcome.RECORDS_FAILED, forced.outcome(), "only the usual rejections: " + forced.summary());
+        StageRun forced = world.one("users", false, true);
+        assertEquals(StageRun.Outcome.RECORDS_FAILED, forced.outcome(), "only the usual rejections: "
+                + forced.summary());
         assertEquals(12, forced.counts().suspended());
         assertEquals(1, world.moodle().calls("core_user_update_users"));
         assertEquals(1, world.moodle().calls("core_cohort_delete_cohort_members"));
         Set<String> gone = new TreeSet<>();
         leaving.forEach(c -> gone.add(String.valueOf(c)));
-        ok(runner, "tutors");
+        world.ok("tutors");
         world.assertUsersMatch(world.expected(), gone);
     }
 
@@ -356,11 +316,11 @@ class UserStagesScenarioTest {
         firstLoad();
         StudentAccount renamed = plainStudent(10);
         StudentAccount leaver = plainStudent(11);
-        data(DemoEnvironment.FIRST).renameStudent(renamed.code(), "Zola", renamed.firstName());
-        data(DemoEnvironment.FIRST).setLeavingDate(leaver.code(), LocalDate.now().minusDays(2));
-        ok(runner, "cache");
+        world.data(DemoEnvironment.FIRST).renameStudent(renamed.code(), "Zola", renamed.firstName());
+        world.data(DemoEnvironment.FIRST).setLeavingDate(leaver.code(), LocalDate.now().minusDays(2));
+        world.ok("cache");
         world.moodle().resetCounters();
-        StageRun dry = one(runner, "users", true, false);
+        StageRun dry = world.one("users", true, false);
         assertEquals(0, world.writes(), world.writesByFunction());
         String plan = String.join("\n", dry.planLines());
         assertTrue(plan.contains("update student [" + renamed.login() + "]"), plan);
@@ -371,7 +331,7 @@ class UserStagesScenarioTest {
         assertFalse(world.userByIdnumber(String.valueOf(leaver.code())).suspended());
 
         // the same plan, executed
-        ok(runner, "users");
+        world.ok("users");
         assertEquals(2, world.writes(), world.writesByFunction());
         world.assertUsersMatch(world.expected(), Set.of());
     }
@@ -390,7 +350,7 @@ class UserStagesScenarioTest {
         StudentAccount m = plainStudent(11);
         MoodleUser removed = world.userByIdnumber(String.valueOf(m.code()));
         world.moodle().removeMember(world.cohort("SITE_S2").id(), removed.id());
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(1, world.moodle().calls("core_cohort_update_cohorts"));
         assertEquals(1, world.moodle().calls("core_user_update_users"), "one batch repairs both users");
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"), "the member removed by hand");
@@ -403,15 +363,13 @@ class UserStagesScenarioTest {
         assertFalse(world.moodle().user(suspended.id()).orElseThrow().suspended());
         world.assertUsersMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors");
     }
 
     @Test
     void aTutorFollowsItsStudentsSites() {
         firstLoad();
-        EmulatedData d = data(DemoEnvironment.FIRST);
+        EmulatedData d = world.data(DemoEnvironment.FIRST);
         ExpectedMoodle e = world.expected();
         TutorAccount tutor = d.tutors().stream()
                 .filter(t -> e.sureActive().stream().anyMatch(p -> p.idnumber().equals(String.valueOf(t.code()))))
@@ -420,9 +378,9 @@ class UserStagesScenarioTest {
         String id = String.valueOf(tutor.code());
         assertTrue(world.memberIdnumbers("SITE_S1").contains(id));
         tutor.studentCodes().forEach(c -> d.moveStudentToSite(c, 11));
-        ok(runner, "cache", "users");
+        world.ok("cache", "users");
         world.moodle().resetCounters();
-        ok(runner, "tutors");
+        world.ok("tutors");
         // one add batch if some tutor gains a site cohort, one removal batch if some tutor loses one
         ExpectedMoodle after = world.expected();
         boolean gains = false;
@@ -447,23 +405,23 @@ class UserStagesScenarioTest {
         StudentAccount s = plainStudent(10);
         long other = world.moodle().createUser("someone.else", "Someone", "Else", s.email(), "", "manual");
         world.foreign.add("");
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         world.moodle().resetCounters();
-        StageRun users = one(runner, "users", false, false);
+        StageRun users = world.one("users", false, false);
         assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
         assertEquals(1, world.moodle().calls("core_user_create_users"), world.writesByFunction());
         assertEquals("someone.else", world.moodle().user(other).orElseThrow().username());
         assertTrue(world.moodle().usersByIdnumber(String.valueOf(s.code())).isEmpty());
-        DeadLetter dl = store.deadLetters().list("users").stream()
+        DeadLetter dl = world.store().deadLetters().list("users").stream()
                 .filter(d -> d.recordKey().contains(String.valueOf(s.code()))).findFirst().orElseThrow();
         assertTrue(dl.reason().contains(s.email()) && dl.reason().contains("another Moodle account"), dl.reason());
         ExpectedMoodle e = world.expected();
         e.contested.add(String.valueOf(s.code()));
-        ok(runner, "tutors");
+        world.ok("tutors");
         world.assertUsersMatch(e, Set.of());
 
         world.moodle().resetCounters();
-        one(runner, "users", false, false);
+        world.one("users", false, false);
         assertEquals(0, world.writes(), "the refused record is not sent again: " + world.writesByFunction());
     }
 
@@ -473,30 +431,28 @@ class UserStagesScenarioTest {
         StudentAccount s = plainStudent(10);
         MoodleUser u = world.userByIdnumber(String.valueOf(s.code()));
         world.moodle().editUser(u.id(), x -> x.withFirstname("Edited"));
-        data(DemoEnvironment.FIRST).renameStudent(s.code(), "Nouveau-Nom", s.firstName());
-        ok(runner, "cache", "users");
+        world.data(DemoEnvironment.FIRST).renameStudent(s.code(), "Nouveau-Nom", s.firstName());
+        world.ok("cache", "users");
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals(Set.of("users[0][id]", "users[0][firstname]", "users[0][lastname]"), userKeys(updateCalls().get(0)));
         MoodleUser after = world.moodle().user(u.id()).orElseThrow();
         assertEquals(s.firstName(), after.firstname());
         assertEquals("Nouveau-Nom", after.lastname());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "users");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "users");
     }
 
     @Test
     void aReturnerWithANewNameIsRevivedAndRenamedOnce() {
         firstLoad();
         StudentAccount s = plainStudent(11);
-        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
-        ok(runner, "cache", "users");
-        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
-        data(DemoEnvironment.FIRST).renameStudent(s.code(), "Revenu", s.firstName());
-        ok(runner, "cache");
+        world.data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
+        world.ok("cache", "users");
+        world.data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
+        world.data(DemoEnvironment.FIRST).renameStudent(s.code(), "Revenu", s.firstName());
+        world.ok("cache");
         world.moodle().resetCounters();
-        ok(runner, "users");
+        world.ok("users");
         assertEquals(1, world.moodle().calls("core_user_update_users"));
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"));
         MoodleUser back = world.userByIdnumber(String.valueOf(s.code()));
@@ -504,7 +460,7 @@ class UserStagesScenarioTest {
         assertEquals("Revenu", back.lastname());
 
         world.moodle().resetCounters();
-        ok(runner, "cache", "users");
+        world.ok("cache", "users");
         assertEquals(0, world.writes(), "the rename is remembered with the revival: " + world.writesByFunction());
         world.assertUsersMatch(world.expected(), Set.of());
     }
@@ -514,8 +470,8 @@ class UserStagesScenarioTest {
         firstLoad();
         Set<String> before = world.memberIdnumbers("SITE_S2");
         assertTrue(before.size() >= 10, "guarded by the removal guard if emptied: " + before);
-        data(DemoEnvironment.FIRST).putSite(new org.ypsync.netypareo.Site(11, "SITE2", "S2", true));
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).putSite(new org.ypsync.netypareo.Site(11, "SITE2", "S2", true));
+        world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(0, world.writes(), world.writesByFunction());
         assertEquals(before, world.memberIdnumbers("SITE_S2"), "left as it is, like a group gone");
         assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("[SITE_S2] (no longer in NetYpareo, left as it is)")),
@@ -527,8 +483,8 @@ class UserStagesScenarioTest {
     void aNewLoginWritesOnlyTheUsername() {
         firstLoad();
         StudentAccount s = plainStudent(10);
-        data(DemoEnvironment.FIRST).setStudentLogin(s.code(), "Jérôme.Nouveau");
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).setStudentLogin(s.code(), "Jérôme.Nouveau");
+        world.ok("cache", "users", "tutors");
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals(Set.of("users[0][id]", "users[0][username]"), userKeys(updateCalls().get(0)));
         assertEquals("jerome.nouveau", world.userByIdnumber(String.valueOf(s.code())).username());
@@ -537,50 +493,46 @@ class UserStagesScenarioTest {
 
     @Test
     void aLostAnswerToACreateDuplicatesNobody() {
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         world.moodle().resetConnectionAfterProcessing("core_user_create_users", 1);
-        StageRun users = one(runner, "users", false, false);
+        StageRun users = world.one("users", false, false);
         assertFalse(users.outcome() == StageRun.Outcome.FAILED, users.summary());
-        ok(runner, "tutors");
+        world.ok("tutors");
         world.assertUsersMatch(world.expected(), Set.of());
         world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(0, world.writes(), "every account was linked: " + world.writesByFunction());
     }
 
     @Test
     void aRevokedTokenFailsTheStageAndTheNextRunCatchesUp() {
-        ok(runner, "cache", "site-cohorts");
+        world.ok("cache", "site-cohorts");
         world.moodle().revokeToken();
-        StageRun refused = one(runner, "users", false, false);
+        StageRun refused = world.one("users", false, false);
         assertEquals(StageRun.Outcome.FAILED, refused.outcome());
         assertTrue(refused.summary().contains("invalidtoken"), refused.summary());
         assertFalse(refused.summary().contains(world.env.properties().get("moodle.token")), "no token in the summary");
         assertTrue(world.users().isEmpty());
         world.moodle().useToken(world.env.properties().get("moodle.token"));
-        ok(runner, "users", "tutors");
+        world.ok("users", "tutors");
         world.assertUsersMatch(world.expected(), Set.of());
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors");
     }
 
     @Test
     void maintenanceDuringTheRunIsCaughtUpByTheNextRun() {
         firstLoad();
         StudentAccount s = plainStudent(10);
-        data(DemoEnvironment.FIRST).renameStudent(s.code(), "Pendant", s.firstName());
-        ok(runner, "cache");
+        world.data(DemoEnvironment.FIRST).renameStudent(s.code(), "Pendant", s.firstName());
+        world.ok("cache");
         world.moodle().maintenanceForNextCalls(50);
-        StageRun during = one(runner, "users", false, false);
+        StageRun during = world.one("users", false, false);
         assertTrue(during.outcome() != StageRun.Outcome.OK, during.summary());
         world.moodle().clearFaults();
-        ok(runner, "users", "tutors");
+        world.ok("users", "tutors");
         assertEquals("Pendant", world.userByIdnumber(String.valueOf(s.code())).lastname());
         world.assertUsersMatch(world.expected(), Set.of());
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors");
     }
 
     @Test
@@ -589,7 +541,7 @@ class UserStagesScenarioTest {
         StudentAccount s = plainStudent(10);
         MoodleUser deleted = world.userByIdnumber(String.valueOf(s.code()));
         world.moodle().deleteUser(deleted.id());
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
+        world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(1, world.moodle().calls("core_user_create_users"), world.writesByFunction());
         assertEquals(1, world.moodle().calls("core_cohort_add_cohort_members"), world.writesByFunction());
         assertEquals(2, world.writes(), world.writesByFunction());
@@ -598,33 +550,31 @@ class UserStagesScenarioTest {
         assertTrue(world.memberIdnumbers("SITE_S1").contains(String.valueOf(s.code())));
         world.assertUsersMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors");
     }
 
     @Test
     void theDeletedAccountOfALeaverIsForgotten() {
         firstLoad();
         StudentAccount s = plainStudent(11);
-        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
-        ok(runner, "cache", "users");
+        world.data(DemoEnvironment.FIRST).setLeavingDate(s.code(), LocalDate.now().minusDays(1));
+        world.ok("cache", "users");
         world.moodle().deleteUser(world.userByIdnumber(String.valueOf(s.code())).id());
         world.moodle().resetCounters();
         world.clearReport();
-        ok(runner, "cache", "users", "tutors");
+        world.ok("cache", "users", "tutors");
         assertEquals(0, world.writes(), world.writesByFunction());
         assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("missing in Moodle") && l.contains("forgotten")),
                 world.reportLines().toString());
         world.clearReport();
-        ok(runner, "cache", "users", "tutors");
+        world.ok("cache", "users", "tutors");
         assertEquals(0, world.writes(), world.writesByFunction());
         assertTrue(world.reportLines().stream().noneMatch(l -> l.contains(String.valueOf(s.code()))),
                 "said once: " + world.reportLines());
 
         // back: a new account
-        data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
-        ok(runner, "cache", "users", "tutors");
+        world.data(DemoEnvironment.FIRST).setLeavingDate(s.code(), null);
+        world.ok("cache", "users", "tutors");
         assertFalse(world.userByIdnumber(String.valueOf(s.code())).suspended());
         world.assertUsersMatch(world.expected(), Set.of());
     }
@@ -633,26 +583,26 @@ class UserStagesScenarioTest {
     void aTutorRenamedThenGoneIsUpdatedThenSuspendedAndLeavesItsSiteCohorts() {
         firstLoad();
         ExpectedMoodle e = world.expected();
-        TutorAccount tutor = data(DemoEnvironment.FIRST).tutors().stream()
+        TutorAccount tutor = world.data(DemoEnvironment.FIRST).tutors().stream()
                 .filter(t -> e.sureActive().stream().anyMatch(p -> p.idnumber().equals(String.valueOf(t.code()))))
                 .filter(t -> !e.people.get(String.valueOf(t.code())).siteCohorts().isEmpty())
                 .findFirst().orElseThrow();
         String id = String.valueOf(tutor.code());
         String cohort = e.people.get(id).siteCohorts().iterator().next();
-        data(DemoEnvironment.FIRST).updateTutor(tutor.code(), t -> new TutorAccount(t.code(), t.login(), "Durand",
+        world.data(DemoEnvironment.FIRST).updateTutor(tutor.code(), t -> new TutorAccount(t.code(), t.login(), "Durand",
                 t.firstName(), t.email(), t.companyCode(), t.studentCodes()));
-        ok(runner, "cache", "users");
+        world.ok("cache", "users");
         world.moodle().resetCounters();
-        ok(runner, "tutors");
+        world.ok("tutors");
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals(Set.of("users[0][id]", "users[0][lastname]"), userKeys(updateCalls().get(0)));
         assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User tutor updated: [" + tutor.login() + "] [" + id + "]")),
                 world.reportLines().toString());
 
-        data(DemoEnvironment.FIRST).removeTutor(tutor.code());
-        ok(runner, "cache", "users");
+        world.data(DemoEnvironment.FIRST).removeTutor(tutor.code());
+        world.ok("cache", "users");
         world.moodle().resetCounters();
-        ok(runner, "tutors");
+        world.ok("tutors");
         assertEquals(1, world.moodle().calls("core_user_update_users"));
         assertEquals(1, world.moodle().calls("core_cohort_delete_cohort_members"));
         assertEquals(2, world.writes(), world.writesByFunction());
@@ -663,11 +613,11 @@ class UserStagesScenarioTest {
 
     @Test
     void hundredsOfSiteCohortMembersGoInOneAddCall() throws Exception {
-        world.reset(store, DataSetSize.SMALL);
-        ok(runner, "cache", "site-cohorts");
+        world.reset(DataSetSize.SMALL);
+        world.ok("cache", "site-cohorts");
         world.moodle().resetCounters();
         world.proxy.clear();
-        StageRun users = one(runner, "users", false, false);
+        StageRun users = world.one("users", false, false);
         long added = world.moodle().itemsWritten("core_cohort_add_cohort_members", "added");
         assertTrue(added > 400, added + " members; " + users.summary());
         // moodle.max-records-per-batch.core_cohort_add_cohort_members = 1000: every member of the run in one call,
@@ -677,27 +627,25 @@ class UserStagesScenarioTest {
         assertEquals(1, calls.size());
         int fields = calls.get(0).size();
         assertTrue(fields >= 4 * added && fields <= 4800, fields + " form fields for " + added + " members");
-        ok(runner, "tutors");
+        world.ok("tutors");
         world.assertUsersMatch(world.expected(), Set.of()); // every member in its site cohort: none lost
     }
 
     @Test
     void hundredsOfPeopleGoInFullBatchesAndAReRunWritesNothing() throws Exception {
-        world.reset(store, DataSetSize.SMALL);
-        ok(runner, "cache", "site-cohorts");
+        world.reset(DataSetSize.SMALL);
+        world.ok("cache", "site-cohorts");
         world.moodle().resetCounters();
-        StageRun users = one(runner, "users", false, false);
+        StageRun users = world.one("users", false, false);
         int created = users.counts().created();
         assertTrue(created > 400, users.summary());
         // moodle.max-records-per-batch = 100
         assertEquals((created + 99) / 100, world.moodle().calls("core_user_create_users"), users.summary());
         assertEquals(created, world.moodle().itemsWritten("core_user_create_users", "created"));
-        ok(runner, "tutors", "groups", "fc-groups");
+        world.ok("tutors", "groups", "fc-groups");
         world.assertUsersMatch(world.expected(), Set.of());
         world.assertGroupsMatch(world.expected(), Set.of());
 
-        world.moodle().resetCounters();
-        ok(runner, "cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
-        assertEquals(0, world.writes(), world.writesByFunction());
+        world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
     }
 }
