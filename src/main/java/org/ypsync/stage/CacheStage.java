@@ -24,6 +24,7 @@ import org.ypsync.netypareo.Periods;
 import org.ypsync.netypareo.RecordStream;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
+import org.ypsync.ops.Settings;
 import org.ypsync.ops.StageRuns;
 import org.ypsync.store.CacheApply;
 import org.ypsync.store.CacheDelta;

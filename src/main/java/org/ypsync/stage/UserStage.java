@@ -21,6 +21,7 @@ import org.ypsync.moodle.BatchResult;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
+import org.ypsync.ops.Settings;
 import org.ypsync.ops.StageRuns;
 import org.ypsync.store.CacheReader;
 import org.ypsync.store.FieldStateRepository;
