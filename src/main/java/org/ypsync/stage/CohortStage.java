@@ -377,7 +377,7 @@ public final class CohortStage {
         CohortRun run = exchange.getProperty(RUN, CohortRun.class);
         StageRun stageRun = StageRuns.current(exchange);
         if (run.writes.isStopped()) {
-            stageRun.fail("Moodle refused the run: " + run.writes.stoppedReason());
+            stageRun.fail(run.writes.problem());
         }
         run.output.print(settings.instances());
         if (run.plan != null) {

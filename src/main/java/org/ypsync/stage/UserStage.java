@@ -746,7 +746,7 @@ public final class UserStage {
         UserRun run = exchange.getProperty(RUN, UserRun.class);
         StageRun stageRun = StageRuns.current(exchange);
         if (run.writes.isStopped()) {
-            stageRun.fail("Moodle refused the run: " + run.writes.stoppedReason());
+            stageRun.fail(run.writes.problem());
         }
         run.output.print(settings.instances());
         if (run.summary != null) {
