@@ -34,7 +34,7 @@ import org.ypsync.stage.CohortStage;
 import org.ypsync.stage.DriftSchedule;
 import org.ypsync.stage.MoodleWriter;
 import org.ypsync.stage.UserStage;
-import org.ypsync.stage.Settings;
+import org.ypsync.ops.Settings;
 import org.ypsync.store.Store;
 
 /**

@@ -13,7 +13,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
-import org.ypsync.stage.Settings;
+import org.ypsync.ops.Settings;
 
 /** The moodle.max-records-per-batch keys as ypsync reads them from its configuration. */
 class MoodleBatchKeysTest {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.slf4j.LoggerFactory;
-import org.ypsync.Launcher;
+import org.ypsync.Launch;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleSettings;
 import org.ypsync.netypareo.emulator.DataSetSize;
@@ -223,7 +223,7 @@ public final class Bench {
             Map<String, String> properties = new LinkedHashMap<>(emulators.properties());
             properties.put("ypsync.store.url", store);
             List<Phase> phases = new ArrayList<>();
-            Launcher.onceWith(properties, context -> {
+            Launch.onceWith(properties, context -> {
                 try {
                     runPhases(context, emulators, o, heap, phases, out);
                 } catch (IOException e) {

@@ -7,7 +7,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ypsync.stage.Settings;
+import org.ypsync.ops.Settings;
 
 /**
  * Quartz clustering: when {@code ypsync.cluster.enabled=true}, every stage schedule lives in a JDBC job store on the

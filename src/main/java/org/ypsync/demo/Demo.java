@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.ypsync.Launcher;
+import org.ypsync.Launch;
 import org.ypsync.moodle.emulator.MoodleEmulator;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.ops.StageRun;
@@ -45,7 +45,7 @@ public final class Demo {
             out.println("ypsync demo: NetYpareo emulator on 127.0.0.1:" + env.netypareo().port() + " (instances '"
                     + DemoEnvironment.FIRST + "' and '" + DemoEnvironment.SECOND + "'), Moodle emulator at "
                     + moodle.url() + ", store " + STORE);
-            int code = Launcher.onceWith(env.properties(), context -> {
+            int code = Launch.onceWith(env.properties(), context -> {
                 StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
                 List<StageRun> runs = new ArrayList<>();
                 out.println();

@@ -22,7 +22,6 @@ import org.ypsync.netypareo.NetypareoInstance;
 import org.ypsync.netypareo.NetypareoMapper;
 import org.ypsync.netypareo.Period;
 import org.ypsync.netypareo.Periods;
-import org.ypsync.stage.Settings;
 
 /**
  * {@code java -jar ypsync.jar check}: the Moodle pre-flight (site, release, every function the stages need in the

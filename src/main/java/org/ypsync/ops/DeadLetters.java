@@ -156,7 +156,8 @@ public final class DeadLetters {
         return route == null ? "unknown" : route;
     }
 
-    static String describe(Throwable t) {
+    /** The message of t, with that of its cause when it adds to it. */
+    public static String describe(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return t.getCause() != null && t.getCause().getMessage() != null && !message.contains(t.getCause().getMessage())
                 ? message + " (" + t.getCause().getMessage() + ")" : message;

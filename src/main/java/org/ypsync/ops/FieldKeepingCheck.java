@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ypsync.moodle.MoodleClient;
-import org.ypsync.stage.Settings;
 import org.ypsync.store.FieldStateRepository;
 import org.ypsync.store.LinkRepository;
 import org.ypsync.sync.FieldKeeping.FieldState;

@@ -10,7 +10,6 @@ import org.apache.hc.core5.util.Timeout;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
-import org.ypsync.stage.Settings;
 
 /**
  * A named camel-http component configured from {@code <prefix>.*} keys of application.properties (for NetYpareo:

@@ -160,10 +160,15 @@ public final class StageRun {
         return endedAt != null;
     }
 
-    /** The stage (or one instance of it) could not do its work. */
+    /** The stage (or one instance of it) could not do its work; a problem already listed is listed once. */
     public void fail(String problem) {
         stageFailed = true;
-        problems.add(Secrets.mask(problem));
+        String masked = Secrets.mask(problem);
+        synchronized (problems) {
+            if (!problems.contains(masked)) {
+                problems.add(masked);
+            }
+        }
     }
 
     /** Something the operator must know of that did not stop the run (kept in the run history). */

@@ -23,7 +23,9 @@ import org.ypsync.netypareo.Period;
 import org.ypsync.netypareo.Periods;
 import org.ypsync.netypareo.RecordStream;
 import org.ypsync.ops.DeadLetters;
+import org.ypsync.ops.Secrets;
 import org.ypsync.ops.StageRun;
+import org.ypsync.ops.Settings;
 import org.ypsync.ops.StageRuns;
 import org.ypsync.store.CacheApply;
 import org.ypsync.store.CacheDelta;
@@ -33,6 +35,7 @@ import org.ypsync.store.CacheRepository.KindCounts;
 import org.ypsync.store.CacheStaging;
 import org.ypsync.store.CacheStatusRepository;
 import org.ypsync.store.StagedRecord;
+import org.ypsync.store.StoreException;
 
 /**
  * The steps of the cache stage ("Mettre à jour les données de cache"), called by routes/cache.camel.yaml: for each
@@ -217,7 +220,7 @@ public final class CacheStage {
     public List<Map<String, Object>> stage(Exchange exchange) {
         CacheRun run = run(exchange);
         List<StagedRecord> rows = exchange.getIn().getBody(List.class);
-        if (run.isClosed() || rows == null || rows.isEmpty()) {
+        if (run.isClosed() || run.isFailed() || rows == null || rows.isEmpty()) {
             return List.of();
         }
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
@@ -231,6 +234,26 @@ public final class CacheStage {
             }
         }
         return out;
+    }
+
+    /**
+     * The store failed while it staged a batch of records (a lost connection, a constraint): the instance's run
+     * fails as a store error, with the SQL state, and its cache is left untouched. Never a record listed twice:
+     * those are found before staging ({@link #stage}).
+     */
+    public void stagingFailed(Exchange exchange) {
+        CacheRun run = run(exchange);
+        CacheRun.Fetch fetch = exchange.getProperty(FETCH, CacheRun.Fetch.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = storeError("staging " + (fetch == null ? "cache" : fetch.kind().label()) + " records", cause);
+        LoggerFactory.getLogger(CacheStage.class).error("cache: instance {}: {}", run.getInstance().index(), reason);
+        run.fail(reason);
+    }
+
+    /** "store error while {what} (SQL state S: message)", secrets masked. */
+    static String storeError(String what, Throwable cause) {
+        return Secrets.mask("store error while " + what + " ("
+                + (cause == null ? "unknown failure" : StoreException.describe(cause)) + ")");
     }
 
     /** An endpoint failed for good (after retries): this instance's cache is left untouched. */
@@ -292,9 +315,20 @@ public final class CacheStage {
             return;
         }
         // the kinds with unreadable records mark nothing gone this time
-        Map<CacheKind, KindCounts> counts = apply.apply(template(exchange), run.getId(), instance.index(), delta,
-                kinds, run.incompleteKinds(), settings.integer("ypsync.cache.batch-size"), Instant.now(),
-                !stageRun.dryRun());
+        Map<CacheKind, KindCounts> counts;
+        try {
+            counts = apply.apply(template(exchange), run.getId(), instance.index(), delta, kinds,
+                    run.incompleteKinds(), settings.integer("ypsync.cache.batch-size"), Instant.now(),
+                    !stageRun.dryRun());
+        } catch (RuntimeException e) {
+            // the gone marks or the apply's transaction: nothing of the run is applied (the transaction rolls back)
+            String why = "instance " + instance.index() + " (" + instance.name() + "): cache not updated: "
+                    + storeError("applying the run", e);
+            report.add("  " + why);
+            stageRun.fail(why);
+            status.record(instance.index(), run.getStartedAt(), false, "FAILED", why, ms);
+            return;
+        }
         int created = 0;
         int changed = 0;
         for (var e : counts.entrySet()) {

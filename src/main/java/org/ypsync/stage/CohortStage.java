@@ -14,6 +14,7 @@ import org.ypsync.moodle.BatchResult;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
+import org.ypsync.ops.Settings;
 import org.ypsync.ops.StageRuns;
 import org.ypsync.store.CacheReader;
 import org.ypsync.store.LinkRepository;
@@ -376,7 +377,7 @@ public final class CohortStage {
         CohortRun run = exchange.getProperty(RUN, CohortRun.class);
         StageRun stageRun = StageRuns.current(exchange);
         if (run.writes.isStopped()) {
-            stageRun.fail("Moodle refused the run: " + run.writes.stoppedReason());
+            stageRun.fail(run.writes.problem());
         }
         run.output.print(settings.instances());
         if (run.plan != null) {

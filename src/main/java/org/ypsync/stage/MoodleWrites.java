@@ -18,6 +18,7 @@ public final class MoodleWrites {
     private final Map<Map<String, Object>, Consumer<BatchResult.Outcome>> handlers =
             Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile String stopped;
+    private volatile String problem;
 
     /** Registers a record to send and returns it (the same instance travels to the batch). */
     public Map<String, Object> add(Map<String, Object> record, Consumer<BatchResult.Outcome> handler) {
@@ -58,8 +59,21 @@ public final class MoodleWrites {
 
     /** Moodle refused the run as a whole (bad token, service off): no more writes this run. */
     public void stop(String reason) {
+        stopWith(reason, "Moodle refused the run: " + reason);
+    }
+
+    /**
+     * ypsync itself failed on a batch (the store failing while it records what Moodle did): no more writes this
+     * run, {@code problem} is the run's reason.
+     */
+    public void abort(String problem) {
+        stopWith(problem, problem);
+    }
+
+    private synchronized void stopWith(String reason, String problem) {
         if (stopped == null) {
             stopped = reason;
+            this.problem = problem;
         }
     }
 
@@ -69,5 +83,10 @@ public final class MoodleWrites {
 
     public String stoppedReason() {
         return stopped;
+    }
+
+    /** Why the writes of the run stopped, as the stage run's problem; null when they did not. */
+    public String problem() {
+        return problem;
     }
 }

@@ -21,6 +21,7 @@ import org.ypsync.moodle.BatchResult;
 import org.ypsync.moodle.MoodleClient;
 import org.ypsync.ops.DeadLetters;
 import org.ypsync.ops.StageRun;
+import org.ypsync.ops.Settings;
 import org.ypsync.ops.StageRuns;
 import org.ypsync.store.CacheReader;
 import org.ypsync.store.FieldStateRepository;
@@ -745,7 +746,7 @@ public final class UserStage {
         UserRun run = exchange.getProperty(RUN, UserRun.class);
         StageRun stageRun = StageRuns.current(exchange);
         if (run.writes.isStopped()) {
-            stageRun.fail("Moodle refused the run: " + run.writes.stoppedReason());
+            stageRun.fail(run.writes.problem());
         }
         run.output.print(settings.instances());
         if (run.summary != null) {

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.Test;
-import org.ypsync.Launcher;
+import org.ypsync.Launch;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
 
@@ -41,7 +41,7 @@ class ClusterWiringTest {
         String url = TestDatabases.h2();
         Map<String, String> p = clustered(url);
         p.put("ypsync.schedule.enabled", "true");
-        int code = Launcher.onceWith(p, context -> {
+        int code = Launch.onceWith(p, context -> {
             try {
                 QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
                 assertTrue(quartz.isClustered());
@@ -67,7 +67,7 @@ class ClusterWiringTest {
     @Test
     void aOneShotCommandNeverJoins() throws Exception {
         String url = TestDatabases.h2();
-        int code = Launcher.onceWith(clustered(url), context -> {
+        int code = Launch.onceWith(clustered(url), context -> {
             try {
                 QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
                 assertNull(quartz.getProperties(), "no job store properties given");

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.ypsync.stage.Settings;
+import org.ypsync.ops.Settings;
 
 /** The Quartz properties a node gets from ypsync's keys. */
 class QuartzClusterTest {

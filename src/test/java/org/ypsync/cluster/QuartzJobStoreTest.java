@@ -21,7 +21,7 @@ import org.quartz.Scheduler;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
-import org.ypsync.stage.Settings;
+import org.ypsync.ops.Settings;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ypsync.Await;
+import org.ypsync.Launch;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.StudentAccount;
@@ -67,7 +68,7 @@ class PostgresOperationsTest {
     }
 
     private static int once(String... stages) throws Exception {
-        return Launcher.once(config, runner -> {
+        return Launch.once(config, runner -> {
             List<StageRun> runs = new ArrayList<>();
             for (String s : stages) {
                 runs.addAll(runner.run(s, false, false));

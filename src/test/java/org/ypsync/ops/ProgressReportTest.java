@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.ypsync.Launcher;
+import org.ypsync.Launch;
 import org.ypsync.demo.DemoEnvironment;
 import org.ypsync.netypareo.emulator.DataSetSize;
 
@@ -29,8 +29,11 @@ class ProgressReportTest {
             Map<String, String> config = new HashMap<>(env.properties());
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             long start = System.nanoTime();
-            int code = Launcher.once(config, runner -> Launcher.printForTests(runner.run("all", false, false),
-                    new PrintStream(bytes, true, StandardCharsets.UTF_8)), System.out);
+            int code = Launch.once(config, runner -> {
+                List<StageRun> runs = runner.run("all", false, false);
+                new PrintStream(bytes, true, StandardCharsets.UTF_8).print(OpsCommands.runTable(runs));
+                return runs;
+            }, System.out);
             long ms = (System.nanoTime() - start) / 1_000_000;
             System.out.println("ProgressReportTest: run all of 2 x 600 students in " + ms + " ms");
             assertTrue(code <= 1, "exit code " + code);

@@ -1,4 +1,4 @@
-package org.ypsync.stage;
+package org.ypsync.ops;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.ypsync.netypareo.NetypareoInstance;
-import org.ypsync.ops.Secrets;
 
 /**
  * Typed view of the configuration keys documented in application.properties. Values come from Camel's property
