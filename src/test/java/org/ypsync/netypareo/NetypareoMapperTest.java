@@ -205,4 +205,18 @@ class NetypareoMapperTest {
         // different kinds with equal codes never share a digest
         assertNotEquals(new GroupMember(10).contentHash(), new Site(10, "x", "y", false).contentHash());
     }
+
+    /** The digests the cache holds stay what they were: a changed digest would count every record as changed. */
+    @Test
+    void contentHashesAreThoseTheCacheAlreadyHolds() {
+        assertEquals("033214fdea4ac6f72fa52a954b8e6415",
+                new StaffAccount(5, "l", "N", "P", null, true, false, List.of(11, 10), false).contentHash());
+        assertEquals("620391086f642c558a0ed67968cd6b54", new Group(846000, "BTS A|B", "BTSA", 10, null, 7,
+                LocalDate.of(2026, 9, 1), LocalDate.of(2027, 6, 30)).contentHash());
+        assertEquals("f06e004ad871a976ce6559cc0fa7c159", new GroupMember(1000024).contentHash());
+        assertEquals("a280f1802afc74804413035228887859",
+                new TutorAccount(3, "t", "T", "U", "t@x", null, List.of(2, 1)).contentHash());
+        assertEquals("846000", new Group(846000, "x", null, null, null, null, null, null).key());
+        assertEquals("1000024", new GroupMember(1000024).key());
+    }
 }
