@@ -47,6 +47,12 @@ class NetypareoMapperTest {
         return assertThrows(MalformedRecordException.class, () -> mapper.apply(json(text))).reason();
     }
 
+    /** The student record {@code json} is refused for a reason that names {@code field}. */
+    private static void assertStudentRefusedFor(String field, String json) {
+        String reason = reason(NetypareoMapper::student, json);
+        assertTrue(reason.contains(field), reason);
+    }
+
     @Test
     void mapsSites() {
         assertEquals(new Site(10, "SITE1", "S1", false), NetypareoMapper.site(sample("instance_0_keyed", "sites", "10")));
@@ -113,20 +119,20 @@ class NetypareoMapperTest {
         assertEquals("codeApprenant 9: login missing", reason(NetypareoMapper::student, "{\"codeApprenant\":9}"));
         assertEquals("codeApprenant 9: dateDepart '2026-01-31' is not a DD/MM/YYYY date", reason(NetypareoMapper::student,
                 "{\"codeApprenant\":9,\"login\":\"x\",\"dateDepart\":\"2026-01-31\"}"));
-        assertTrue(reason(NetypareoMapper::student,
-                "{\"codeApprenant\":9,\"login\":\"x\",\"dateDepart\":\"31/02/2026\"}").contains("dateDepart"));
-        assertTrue(reason(NetypareoMapper::student,
-                "{\"codeApprenant\":9,\"login\":\"x\",\"dateDepart\":20260131}").contains("dateDepart"));
+        assertStudentRefusedFor("dateDepart",
+                "{\"codeApprenant\":9,\"login\":\"x\",\"dateDepart\":\"31/02/2026\"}");
+        assertStudentRefusedFor("dateDepart",
+                "{\"codeApprenant\":9,\"login\":\"x\",\"dateDepart\":20260131}");
         assertEquals("codeApprenant 9: isActif 2 is not 0 or 1", reason(NetypareoMapper::student,
                 "{\"codeApprenant\":9,\"login\":\"x\",\"isActif\":2}"));
-        assertTrue(reason(NetypareoMapper::student,
-                "{\"codeApprenant\":9,\"login\":\"x\",\"isActif\":\"oui\"}").contains("isActif"));
-        assertTrue(reason(NetypareoMapper::student,
-                "{\"codeApprenant\":\"A12\",\"login\":\"x\"}").contains("codeApprenant"));
-        assertTrue(reason(NetypareoMapper::student,
-                "{\"codeApprenant\":12.5,\"login\":\"x\"}").contains("codeApprenant"));
-        assertTrue(reason(NetypareoMapper::student,
-                "{\"codeApprenant\":9,\"login\":\"x\",\"codeSite\":\"dix\"}").contains("codeSite"));
+        assertStudentRefusedFor("isActif",
+                "{\"codeApprenant\":9,\"login\":\"x\",\"isActif\":\"oui\"}");
+        assertStudentRefusedFor("codeApprenant",
+                "{\"codeApprenant\":\"A12\",\"login\":\"x\"}");
+        assertStudentRefusedFor("codeApprenant",
+                "{\"codeApprenant\":12.5,\"login\":\"x\"}");
+        assertStudentRefusedFor("codeSite",
+                "{\"codeApprenant\":9,\"login\":\"x\",\"codeSite\":\"dix\"}");
     }
 
     @Test
