@@ -211,6 +211,17 @@ final class ScenarioWorld implements AutoCloseable {
         }
     }
 
+    /** The stages run (see {@link #ok}), then Moodle's counters at zero: what a scenario starts from. */
+    void prepared(String... stages) {
+        ok(stages);
+        env.moodle().resetCounters();
+    }
+
+    /** The people in Moodle: cache, site cohorts, users and tutors {@link #prepared}. */
+    void peopleSynced() {
+        prepared("cache", "site-cohorts", "users", "tutors");
+    }
+
     /** An immediate re-run of the stages writes nothing to Moodle. */
     void assertReRunWritesNothing(String... stages) {
         env.moodle().resetCounters();
@@ -223,6 +234,12 @@ final class ScenarioWorld implements AutoCloseable {
         synchronized (report.list) {
             return report.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
+    }
+
+    /** A report line printed since the last reset holds {@code fragment}. */
+    void assertReported(String fragment) {
+        List<String> lines = reportLines();
+        assertTrue(lines.stream().anyMatch(l -> l.contains(fragment)), lines.toString());
     }
 
     void clearReport() {
