@@ -8,4 +8,5 @@ import java.time.LocalDate;
  */
 public record StudentAccount(int code, String login, String lastName, String firstName, String email,
                              Integer siteCode, Integer statusCode, boolean active, LocalDate leavingDate)
-        implements CodedRecord {}
+        implements CodedRecord {
+}
