@@ -37,7 +37,8 @@ public final class MembershipPlanner {
             Set<UserKey> want = new TreeSet<>(e.getValue());
             Set<UserKey> have = new TreeSet<>(current.getOrDefault(cohort, Set.of()));
             into(adds, cohort, want, have, moodleIds, skipped, "not a Moodle user yet");
-            int removals = into(removes, cohort, have, want, moodleIds, skipped, "no Moodle user id known, cannot remove");
+            int removals = into(removes, cohort, have, want, moodleIds, skipped,
+                    "no Moodle user id known, cannot remove");
             Guards.removals(cohort, removals, have.size(), maxRemovalShare, minCohortSize)
                     .ifPresent(r -> guards.put(cohort, r));
         }

@@ -40,7 +40,8 @@ class MoodleBatchStrategyTest extends CamelTestSupport {
         routes.from(from)
                 .split(routes.body())
                 // with a pre-completing strategy Camel ignores completionPredicate: this flag ends the tail
-                .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE, routes.simple("${exchangeProperty.CamelSplitComplete}"))
+                .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE,
+                        routes.simple("${exchangeProperty.CamelSplitComplete}"))
                 .aggregate(routes.constant(key), strategy)
                 .completionPredicate(routes.simple("${exchangeProperty.CamelSplitComplete}"))
                 // completed batches run on the caller's thread: sendBody returns when all are done
