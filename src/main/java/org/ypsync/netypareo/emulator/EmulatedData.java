@@ -247,10 +247,6 @@ public final class EmulatedData {
         staff.put(s.code(), s);
     }
 
-    public synchronized void removeStaff(int code) {
-        require(staff.remove(code), "staff member", code);
-    }
-
     public synchronized void updateStaff(int code, UnaryOperator<StaffAccount> change) {
         replace(staff, code, "staff member", change);
     }
