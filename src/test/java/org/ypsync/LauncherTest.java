@@ -37,6 +37,17 @@ class LauncherTest {
         set.forEach(System::clearProperty);
     }
 
+    private static String freshStore() {
+        return "jdbc:h2:mem:launcher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /** The demo servers on loopback, and the command line's properties pointing at them and at {@code store}. */
+    private DemoEnvironment demo(String store) {
+        DemoEnvironment env = DemoEnvironment.start(3L, DataSetSize.DEMO, store);
+        configure(env.properties());
+        return env;
+    }
+
     private static String run(int[] code, String... args) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         code[0] = Launcher.run(args, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -45,9 +56,8 @@ class LauncherTest {
 
     @Test
     void runCacheFillsTheStoreAndExitsZero() throws Exception {
-        String store = "jdbc:h2:mem:launcher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        try (DemoEnvironment env = DemoEnvironment.start(3L, DataSetSize.DEMO, store)) {
-            configure(env.properties());
+        String store = freshStore();
+        try (DemoEnvironment env = demo(store)) {
             int[] code = new int[1];
             run(code, "run", "cache");
             assertEquals(0, code[0]);
@@ -63,9 +73,7 @@ class LauncherTest {
 
     @Test
     void aFailingStageExitsTwoAndRecordFailuresExitOne() throws Exception {
-        String store = "jdbc:h2:mem:launcher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        try (DemoEnvironment env = DemoEnvironment.start(3L, DataSetSize.DEMO, store)) {
-            configure(env.properties());
+        try (DemoEnvironment env = demo(freshStore())) {
             int[] code = new int[1];
             run(code, "run", "all");
             assertEquals(1, code[0], "the demo data has shared and missing e-mails: some records are dead-lettered");
@@ -78,9 +86,7 @@ class LauncherTest {
 
     @Test
     void recheckFieldsTriesTheMissingProfileFieldAgainAndFillsItOnceCreated() throws Exception {
-        String store = "jdbc:h2:mem:launcher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        try (DemoEnvironment env = DemoEnvironment.start(3L, DataSetSize.DEMO, store)) {
-            configure(env.properties());
+        try (DemoEnvironment env = demo(freshStore())) {
             int[] code = new int[1];
             run(code, "run", "all");
             env.moodle().profileField("netypareo_usertype");
@@ -106,9 +112,7 @@ class LauncherTest {
 
     @Test
     void checkNamesTheSiteAndReleaseAndFailsOnABadTokenWithoutPrintingIt() throws Exception {
-        String store = "jdbc:h2:mem:launcher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        try (DemoEnvironment env = DemoEnvironment.start(3L, DataSetSize.DEMO, store)) {
-            configure(env.properties());
+        try (DemoEnvironment env = demo(freshStore())) {
             int[] code = new int[1];
             String ok = run(code, "check");
             assertEquals(0, code[0], ok);

@@ -44,29 +44,39 @@ final class MoodleSettlements {
     }
 
     boolean settleCreatedUsers(List<Integer> sent, JsonNode answer, Slots slots) {
-        if (!answer.isArray()) {
-            throw moodle.unexpected(CREATE_USERS, "expected a list of created users");
-        }
-        Map<String, JsonNode> byUsername = new HashMap<>();
-        for (JsonNode n : answer) {
-            byUsername.put(n.path("username").asText(), n);
-        }
-        int missing = 0;
-        for (int i : sent) {
-            JsonNode n = byUsername.get(str(slots.record(i), "username"));
-            if (n != null) {
-                slots.success(i, n);
-            } else {
-                missing++;
-                slots.failure(i, "notreturned", "Moodle's answer does not list this user (request truncated?)",
-                        BatchResult.Origin.MOODLE);
-            }
-        }
+        int missing = settleCreated(CREATE_USERS, "users", "username", sent, answer, slots,
+                "Moodle's answer does not list this user (request truncated?)");
         if (missing > 0) {
             LOG.error("Moodle {}: {} of {} users missing from the answer; is max_input_vars below {}?",
                     CREATE_USERS, missing, sent.size(), settings.maxInputVars());
         }
         return true;
+    }
+
+    /**
+     * Settles each record sent by the created one of the answer (a list of {@code kind}) with the same {@code key};
+     * one the answer does not list fails ({@code notListed}). How many were not listed.
+     */
+    private int settleCreated(String function, String kind, String key, List<Integer> sent, JsonNode answer,
+                              Slots slots, String notListed) {
+        if (!answer.isArray()) {
+            throw moodle.unexpected(function, "expected a list of created " + kind);
+        }
+        Map<String, JsonNode> byKey = new HashMap<>();
+        for (JsonNode n : answer) {
+            byKey.put(n.path(key).asText(), n);
+        }
+        int missing = 0;
+        for (int i : sent) {
+            JsonNode n = byKey.get(str(slots.record(i), key));
+            if (n != null) {
+                slots.success(i, n);
+            } else {
+                missing++;
+                slots.failure(i, "notreturned", notListed, BatchResult.Origin.MOODLE);
+            }
+        }
+        return missing;
     }
 
     /** Users of the batch that exist by username (and, when both sides have one, the same idnumber). */
@@ -145,22 +155,8 @@ final class MoodleSettlements {
     }
 
     boolean settleCreatedCohorts(List<Integer> sent, JsonNode answer, Slots slots) {
-        if (!answer.isArray()) {
-            throw moodle.unexpected(CREATE_COHORTS, "expected a list of created cohorts");
-        }
-        Map<String, JsonNode> byIdnumber = new HashMap<>();
-        for (JsonNode n : answer) {
-            byIdnumber.put(n.path("idnumber").asText(), n);
-        }
-        for (int i : sent) {
-            JsonNode n = byIdnumber.get(str(slots.record(i), "idnumber"));
-            if (n != null) {
-                slots.success(i, n);
-            } else {
-                slots.failure(i, "notreturned", "Moodle's answer does not list this cohort",
-                        BatchResult.Origin.MOODLE);
-            }
-        }
+        settleCreated(CREATE_COHORTS, "cohorts", "idnumber", sent, answer, slots,
+                "Moodle's answer does not list this cohort");
         return true;
     }
 

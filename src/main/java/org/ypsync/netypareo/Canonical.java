@@ -1,5 +1,7 @@
 package org.ypsync.netypareo;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +14,13 @@ import java.util.List;
  * different field values never produce the same text) and digests it: SHA-256, first 32 hex characters.
  */
 final class Canonical {
+    private static final ClassValue<RecordComponent[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected RecordComponent[] computeValue(Class<?> type) {
+            return type.getRecordComponents();
+        }
+    };
+
     private final StringBuilder text = new StringBuilder();
 
     private Canonical(String type) {
@@ -20,6 +29,29 @@ final class Canonical {
 
     static Canonical of(String type) {
         return new Canonical(type);
+    }
+
+    /**
+     * The digest of a record: its type's simple name, then every component in declaration order; a list component
+     * is a list of codes (see {@link #addCodes}).
+     */
+    @SuppressWarnings("unchecked")
+    static String hash(Record record) {
+        Canonical c = of(record.getClass().getSimpleName());
+        for (RecordComponent component : COMPONENTS.get(record.getClass())) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(record);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read " + component.getName() + " of " + record.getClass(), e);
+            }
+            if (value instanceof List<?> codes) {
+                c.addCodes(component.getName(), (List<Integer>) codes);
+            } else {
+                c.add(component.getName(), value);
+            }
+        }
+        return c.hash();
     }
 
     Canonical add(String name, Object value) {

@@ -6,9 +6,4 @@ public record GroupMember(int studentCode) implements CacheRecord {
     public String key() {
         return Integer.toString(studentCode);
     }
-
-    @Override
-    public String contentHash() {
-        return Canonical.of("GroupMember").add("studentCode", studentCode).hash();
-    }
 }

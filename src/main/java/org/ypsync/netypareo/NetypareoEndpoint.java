@@ -91,14 +91,19 @@ public enum NetypareoEndpoint {
     }
 
     private Pattern pattern() {
-        Matcher m = PLACEHOLDER.matcher(defaultTemplate);
+        return pattern(defaultTemplate, "[^/?&]+");
+    }
+
+    /** A pattern of the paths made from {@code template}: each placeholder stands for a match of {@code value}. */
+    public static Pattern pattern(String template, String value) {
+        Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder regex = new StringBuilder();
         int last = 0;
         while (m.find()) {
-            regex.append(Pattern.quote(defaultTemplate.substring(last, m.start()))).append("[^/?&]+");
+            regex.append(Pattern.quote(template.substring(last, m.start()))).append(value);
             last = m.end();
         }
-        regex.append(Pattern.quote(defaultTemplate.substring(last)));
+        regex.append(Pattern.quote(template.substring(last)));
         return Pattern.compile(regex.toString());
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 
 /**
  * The records of one NetYpareo response, parsed one at a time from the response stream (a body is never held in
@@ -41,16 +42,7 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
         this.label = label;
         this.path = path;
         String type = contentType == null ? "" : " (Content-Type " + contentType + ")";
-        JsonToken first;
-        try {
-            first = parser.nextToken();
-        } catch (JsonProcessingException e) {
-            close();
-            throw malformed("the body is not JSON" + type + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            close();
-            throw broken(e);
-        }
+        JsonToken first = read(JsonParser::nextToken, () -> "the body is not JSON" + type);
         if (first == JsonToken.START_OBJECT) {
             envelope = Envelope.KEYED;
         } else if (first == JsonToken.START_ARRAY) {
@@ -143,16 +135,8 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
                         : "array element " + count + " is not a record object but " + describe(t));
             }
         }
-        try {
-            next = parser.readValueAsTree();
-            nextKey = key;
-        } catch (JsonProcessingException e) {
-            close();
-            throw malformed("malformed or truncated JSON after " + count + " records: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            close();
-            throw broken(e);
-        }
+        next = read(JsonParser::readValueAsTree, this::afterRecords);
+        nextKey = key;
     }
 
     private void finish() {
@@ -164,15 +148,31 @@ public final class RecordStream implements Iterator<JsonNode>, AutoCloseable {
     }
 
     private JsonToken token() {
+        return read(JsonParser::nextToken, this::afterRecords);
+    }
+
+    private String afterRecords() {
+        return "malformed or truncated JSON after " + count + " records";
+    }
+
+    /**
+     * One read of the parser; a failed one closes the stream and is thrown as malformed (bad JSON: {@code notJson}
+     * says where, the parser what) or broken (the connection).
+     */
+    private <T> T read(ParserRead<T> read, Supplier<String> notJson) {
         try {
-            return parser.nextToken();
+            return read.from(parser);
         } catch (JsonProcessingException e) {
             close();
-            throw malformed("malformed or truncated JSON after " + count + " records: " + e.getOriginalMessage(), e);
+            throw malformed(notJson.get() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             close();
             throw broken(e);
         }
+    }
+
+    private interface ParserRead<T> {
+        T from(JsonParser parser) throws IOException;
     }
 
     private String name() {

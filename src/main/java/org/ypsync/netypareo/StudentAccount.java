@@ -8,16 +8,5 @@ import java.time.LocalDate;
  */
 public record StudentAccount(int code, String login, String lastName, String firstName, String email,
                              Integer siteCode, Integer statusCode, boolean active, LocalDate leavingDate)
-        implements CacheRecord {
-    @Override
-    public String key() {
-        return Integer.toString(code);
-    }
-
-    @Override
-    public String contentHash() {
-        return Canonical.of("StudentAccount").add("code", code).add("login", login).add("lastName", lastName)
-                .add("firstName", firstName).add("email", email).add("siteCode", siteCode)
-                .add("statusCode", statusCode).add("active", active).add("leavingDate", leavingDate).hash();
-    }
+        implements CodedRecord {
 }

@@ -2,32 +2,19 @@ package org.ypsync.ops;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ypsync.netypareo.NetypareoEndpoint;
 
 /**
  * Names a NetYpareo path by the endpoint it was made from ("students", "group-members"), for metric labels: the
  * paths themselves carry group codes and dates, which would make one time series per group.
  */
 public final class EndpointNames {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{[A-Za-z][A-Za-z0-9_-]*}");
     private final Map<String, Pattern> patterns = new LinkedHashMap<>();
 
     /** @param templates endpoint name -> path template (the netypareo.path.* values) */
     public EndpointNames(Map<String, String> templates) {
-        templates.forEach((name, template) -> patterns.put(name, pattern(template)));
-    }
-
-    static Pattern pattern(String template) {
-        StringBuilder regex = new StringBuilder();
-        Matcher m = PLACEHOLDER.matcher(template);
-        int at = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(template.substring(at, m.start()))).append("[^/?&]*");
-            at = m.end();
-        }
-        regex.append(Pattern.quote(template.substring(at)));
-        return Pattern.compile(regex.toString());
+        templates.forEach((name, template) -> patterns.put(name, NetypareoEndpoint.pattern(template, "[^/?&]*")));
     }
 
     /** The endpoint's name, or "other". */

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -36,11 +35,10 @@ public final class StageRun {
 
     private static final Logger REPORT = LoggerFactory.getLogger("ypsync.report");
 
-    private final String id = UUID.randomUUID().toString();
+    private final RunStart start = RunStart.now();
     private final String stage;
     private final boolean dryRun;
     private final boolean force;
-    private final Instant startedAt = Instant.now();
     private volatile Instant endedAt;
     private final AtomicInteger read = new AtomicInteger();
     private final AtomicInteger created = new AtomicInteger();
@@ -69,7 +67,7 @@ public final class StageRun {
 
     /** This run's id: the dead letters it adds carry it. */
     public String id() {
-        return id;
+        return start.id();
     }
 
     public boolean dryRun() {
@@ -81,7 +79,7 @@ public final class StageRun {
     }
 
     public Instant startedAt() {
-        return startedAt;
+        return start.at();
     }
 
     public Instant endedAt() {
@@ -98,7 +96,7 @@ public final class StageRun {
     }
 
     public Duration duration() {
-        return Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt);
+        return start.until(endedAt);
     }
 
     public void addRead(int n) {

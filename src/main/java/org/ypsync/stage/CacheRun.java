@@ -8,11 +8,11 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.ypsync.netypareo.NetypareoInstance;
 import org.ypsync.netypareo.Period;
+import org.ypsync.ops.RunStart;
 import org.ypsync.store.CacheDelta;
 import org.ypsync.store.CacheKind;
 
@@ -28,9 +28,8 @@ public final class CacheRun {
     public record Fetch(CacheKind kind, String path, Integer groupCode) {
     }
 
-    private final String id = UUID.randomUUID().toString();
+    private final RunStart start = RunStart.now();
     private final NetypareoInstance instance;
-    private final Instant startedAt = Instant.now();
     private final LocalDate today;
     private final Set<CacheKind> fetched = Collections.synchronizedSet(EnumSet.noneOf(CacheKind.class));
     private final Set<CacheKind> incomplete = Collections.synchronizedSet(EnumSet.noneOf(CacheKind.class));
@@ -100,7 +99,7 @@ public final class CacheRun {
     }
 
     public String getId() {
-        return id;
+        return start.id();
     }
 
     public NetypareoInstance getInstance() {
@@ -108,7 +107,7 @@ public final class CacheRun {
     }
 
     public Instant getStartedAt() {
-        return startedAt;
+        return start.at();
     }
 
     public LocalDate getToday() {

@@ -38,25 +38,13 @@ import org.ypsync.sync.UserLink;
  * sync.drift.every-runs runs, from what Moodle holds), the plan from the pure planners; the routes send its writes
  * through the Moodle batch routes.
  */
-public final class CohortStage {
+public final class CohortStage extends MoodleStage {
     /** Exchange property: the run of a cohort stage. */
     public static final String RUN = "cohortRun";
 
-    private final Settings settings;
-    private final CacheReader cache;
-    private final LinkRepository links;
-    private volatile MoodleClient moodle;
-    private final DeadLetters deadLetters;
-    private final DriftSchedule drift;
-
     public CohortStage(Settings settings, CacheReader cache, LinkRepository links, MoodleClient moodle,
                        DeadLetters deadLetters, DriftSchedule drift) {
-        this.settings = settings;
-        this.cache = cache;
-        this.links = links;
-        this.moodle = moodle;
-        this.deadLetters = deadLetters;
-        this.drift = drift;
+        super(settings, cache, links, moodle, deadLetters, drift);
     }
 
     /** What a cohort stage run carries between its route steps. */
@@ -358,13 +346,8 @@ public final class CohortStage {
                         BatchResult.Outcome outcome) {
         StageRun stageRun = StageRuns.current(exchange);
         if (outcome.success()) {
-            if (add) {
-                links.addMember(m.cohortIdnumber(), m.key(), m.moodleUserId());
-                run.output.add(m.key().instanceIndex(), SyncLog.added(m));
-            } else {
-                links.removeMember(m.cohortIdnumber(), m.key());
-                run.output.add(m.key().instanceIndex(), SyncLog.removed(m));
-            }
+            memberWritten(m, add);
+            run.output.add(m.key().instanceIndex(), add ? SyncLog.added(m) : SyncLog.removed(m));
             stageRun.addUpdated(1);
         } else {
             deadLetters.add(exchange, stageRun.stage(), m.key().instanceIndex(), m.cohortIdnumber() + " " + m.key(),
@@ -375,11 +358,7 @@ public final class CohortStage {
     /** Prints the report and the summary. */
     public void finish(Exchange exchange) {
         CohortRun run = exchange.getProperty(RUN, CohortRun.class);
-        StageRun stageRun = StageRuns.current(exchange);
-        if (run.writes.isStopped()) {
-            stageRun.fail(run.writes.problem());
-        }
-        run.output.print(settings.instances());
+        run.finish(StageRuns.current(exchange), settings.instances());
         if (run.plan != null) {
             org.slf4j.LoggerFactory.getLogger("ypsync.report").info("{}", SyncLog.summary(run.family.plural(), run.plan));
         }

@@ -2,6 +2,8 @@ package org.ypsync.stage;
 
 import java.util.List;
 import java.util.Map;
+import org.ypsync.netypareo.NetypareoInstance;
+import org.ypsync.ops.StageRun;
 
 /**
  * What a Moodle stage run carries between its route steps: the records each split sends to a Moodle batch route
@@ -38,6 +40,14 @@ public abstract class MoodleStageRun {
 
     public List<Map<String, Object>> getMemberRemoves() {
         return memberRemoves;
+    }
+
+    /** The end of the run: the stage fails when its writes were stopped, and the report is printed. */
+    void finish(StageRun stageRun, List<NetypareoInstance> instances) {
+        if (writes.isStopped()) {
+            stageRun.fail(writes.problem());
+        }
+        output.print(instances);
     }
 
     /** One core_cohort_add_cohort_members entry, cohort and user by internal id. */

@@ -51,27 +51,16 @@ import org.ypsync.sync.UserSyncSettings;
  * up to be adopted rather than duplicated; the pure planner decides, the routes send the writes through the Moodle
  * batch routes, then the site cohort memberships follow.
  */
-public final class UserStage {
+public final class UserStage extends MoodleStage {
     public static final String RUN = "userRun";
 
-    private final Settings settings;
-    private final CacheReader cache;
-    private final LinkRepository links;
-    private volatile MoodleClient moodle;
-    private final DeadLetters deadLetters;
-    private final DriftSchedule drift;
     private final FieldStateRepository fieldStates;
     private final SecureRandom random = new SecureRandom();
 
     public UserStage(Settings settings, CacheReader cache, LinkRepository links, FieldStateRepository fieldStates,
                      MoodleClient moodle, DeadLetters deadLetters, DriftSchedule drift) {
-        this.settings = settings;
-        this.cache = cache;
-        this.links = links;
+        super(settings, cache, links, moodle, deadLetters, drift);
         this.fieldStates = fieldStates;
-        this.moodle = moodle;
-        this.deadLetters = deadLetters;
-        this.drift = drift;
     }
 
     /** What a user stage run carries between its route steps. */
@@ -731,11 +720,7 @@ public final class UserStage {
                     m.cohortIdnumber() + " " + m.key(), outcome.reason(), outcome.errorcode(), outcome.record());
             return;
         }
-        if (add) {
-            links.addMember(m.cohortIdnumber(), m.key(), m.moodleUserId());
-        } else {
-            links.removeMember(m.cohortIdnumber(), m.key());
-        }
+        memberWritten(m, add);
         if (settings.bool("sync.log.members")) {
             run.output.add(m.key().instanceIndex(), add ? SyncLog.added(m) : SyncLog.removed(m));
         }
@@ -744,11 +729,7 @@ public final class UserStage {
     /** Prints the report and the summary line. */
     public void finish(Exchange exchange) {
         UserRun run = exchange.getProperty(RUN, UserRun.class);
-        StageRun stageRun = StageRuns.current(exchange);
-        if (run.writes.isStopped()) {
-            stageRun.fail(run.writes.problem());
-        }
-        run.output.print(settings.instances());
+        run.finish(StageRuns.current(exchange), settings.instances());
         if (run.summary != null) {
             LoggerFactory.getLogger("ypsync.report").info("{}", run.summary);
         }

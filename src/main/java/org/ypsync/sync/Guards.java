@@ -20,14 +20,9 @@ public final class Guards {
      */
     public static Optional<String> suspensions(int planned, int managedPopulation, double maxShare) {
         checkArgs(planned, managedPopulation, maxShare);
-        int allowed = allowed(managedPopulation, maxShare);
-        if (planned <= allowed) {
-            return Optional.empty();
-        }
-        return Optional.of(String.format(
-                "Suspension guard: %d of %d managed accounts would be suspended, more than the limit of %d"
-                        + " (max(1, %s x %d)); suspensions held back, check the NetYpareo data or run with --force",
-                planned, managedPopulation, allowed, share(maxShare), managedPopulation));
+        return beyondLimit(planned, managedPopulation, maxShare, String.format(
+                "Suspension guard: %d of %d managed accounts would be suspended", planned, managedPopulation),
+                "suspensions");
     }
 
     /**
@@ -40,15 +35,23 @@ public final class Guards {
         if (removals == 0 || currentSize < minSize) {
             return Optional.empty();
         }
-        int allowed = allowed(currentSize, maxShare);
-        if (removals <= allowed) {
+        return beyondLimit(removals, currentSize, maxShare, String.format(
+                "Removal guard: cohort [%s] would lose %d of its %d members%s", cohortIdnumber, removals, currentSize,
+                removals >= currentSize ? " (all of them)" : ""), "removals");
+    }
+
+    /**
+     * Empty while {@code count} stays within max(1, floor(maxShare x population)), otherwise the reason: what would
+     * happen ({@code what}), the limit, and that the {@code heldBack} actions wait.
+     */
+    private static Optional<String> beyondLimit(int count, int population, double maxShare, String what,
+            String heldBack) {
+        int allowed = allowed(population, maxShare);
+        if (count <= allowed) {
             return Optional.empty();
         }
-        return Optional.of(String.format(
-                "Removal guard: cohort [%s] would lose %d of its %d members%s, more than the limit of %d"
-                        + " (max(1, %s x %d)); removals held back, check the NetYpareo data or run with --force",
-                cohortIdnumber, removals, currentSize, removals >= currentSize ? " (all of them)" : "", allowed,
-                share(maxShare), currentSize));
+        return Optional.of(String.format("%s, more than the limit of %d (max(1, %s x %d)); %s held back, check the "
+                + "NetYpareo data or run with --force", what, allowed, share(maxShare), population, heldBack));
     }
 
     /**

@@ -36,34 +36,35 @@ public final class MembershipPlanner {
             String cohort = e.getKey();
             Set<UserKey> want = new TreeSet<>(e.getValue());
             Set<UserKey> have = new TreeSet<>(current.getOrDefault(cohort, Set.of()));
-            for (UserKey k : want) {
-                if (have.contains(k)) {
-                    continue;
-                }
-                Long id = moodleIds.get(k);
-                if (id == null) {
-                    skipped.add(new MembershipPlan.Skipped(cohort, k, "not a Moodle user yet"));
-                } else {
-                    adds.add(new MembershipPlan.Member(cohort, k, id));
-                }
-            }
-            int removals = 0;
-            for (UserKey k : have) {
-                if (want.contains(k)) {
-                    continue;
-                }
-                Long id = moodleIds.get(k);
-                if (id == null) {
-                    skipped.add(new MembershipPlan.Skipped(cohort, k, "no Moodle user id known, cannot remove"));
-                } else {
-                    removes.add(new MembershipPlan.Member(cohort, k, id));
-                    removals++;
-                }
-            }
+            into(adds, cohort, want, have, moodleIds, skipped, "not a Moodle user yet");
+            int removals = into(removes, cohort, have, want, moodleIds, skipped,
+                    "no Moodle user id known, cannot remove");
             Guards.removals(cohort, removals, have.size(), maxRemovalShare, minCohortSize)
                     .ifPresent(r -> guards.put(cohort, r));
         }
         return new MembershipPlan(adds, removes, skipped, guards);
+    }
+
+    /**
+     * The members of {@code from} that {@code except} does not hold, into {@code out} with their Moodle ids; one with
+     * no Moodle id is skipped for {@code noIdReason}. How many went into {@code out}.
+     */
+    private static int into(List<MembershipPlan.Member> out, String cohort, Set<UserKey> from, Set<UserKey> except,
+            Map<UserKey, Long> moodleIds, List<MembershipPlan.Skipped> skipped, String noIdReason) {
+        int n = 0;
+        for (UserKey k : from) {
+            if (except.contains(k)) {
+                continue;
+            }
+            Long id = moodleIds.get(k);
+            if (id == null) {
+                skipped.add(new MembershipPlan.Skipped(cohort, k, noIdReason));
+            } else {
+                out.add(new MembershipPlan.Member(cohort, k, id));
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

@@ -130,27 +130,6 @@ public final class SyncLog {
         return out;
     }
 
-    public static List<String> lines(String label, CohortPlan p) {
-        List<String> out = new ArrayList<>();
-        p.creates().forEach(c -> out.add(line(c)));
-        p.adoptions().forEach(a -> out.add(line(a)));
-        p.updates().forEach(u -> out.add(line(u)));
-        p.left().forEach(l -> out.add(left(l)));
-        p.rejections().forEach(r -> out.add(line(r)));
-        out.add(summary(label, p));
-        return out;
-    }
-
-    public static List<String> lines(String label, MembershipPlan p) {
-        List<String> out = new ArrayList<>();
-        p.adds().forEach(m -> out.add(added(m)));
-        p.removes().forEach(m -> out.add(removed(m)));
-        p.skipped().forEach(s -> out.add(skipped(s)));
-        out.addAll(p.removalGuards().values().stream().sorted().toList());
-        out.add(summary(label, p));
-        return out;
-    }
-
     private static String nz(String s) {
         return s == null ? "" : s;
     }

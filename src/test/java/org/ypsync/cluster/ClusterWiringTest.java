@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +45,8 @@ class ClusterWiringTest {
                 assertTrue(quartz.isClustered());
                 assertTrue(quartz.getScheduler().getMetaData().getJobStoreClass().getName().endsWith("JobStoreTX"));
                 Store store = context.getRegistry().lookupByNameAndType("ypsyncStore", Store.class);
-                try (Connection c = store.dataSource().getConnection();
-                     ResultSet rs = c.createStatement().executeQuery(
-                             "SELECT trigger_name FROM qrtz_triggers ORDER BY trigger_name")) {
-                    StringBuilder names = new StringBuilder();
-                    while (rs.next()) {
-                        names.append(rs.getString(1)).append(' ');
-                    }
-                    assertEquals("cache fc-groups groups site-cohorts tutors users", names.toString().strip());
-                }
+                assertEquals("cache fc-groups groups site-cohorts tutors users",
+                        TestDatabases.rows(store, "SELECT trigger_name FROM qrtz_triggers ORDER BY trigger_name"));
                 return 0;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -79,10 +70,8 @@ class ClusterWiringTest {
         }, quiet());
         assertEquals(0, code);
         // nor did it touch the cluster's tables
-        try (Store store = Store.open(url, "sa", null, 2); Connection c = store.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM qrtz_scheduler_state")) {
-            assertTrue(rs.next());
-            assertEquals(0, rs.getInt(1));
+        try (Store store = Store.open(url, "sa", null, 2)) {
+            assertEquals("0", TestDatabases.rows(store, "SELECT COUNT(*) FROM qrtz_scheduler_state"));
         }
     }
 

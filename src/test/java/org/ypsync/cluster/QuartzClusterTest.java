@@ -21,6 +21,13 @@ class QuartzClusterTest {
         return new Settings(k -> Optional.ofNullable(m.get(k)));
     }
 
+    /** Each key of {@code keyValues} (key, value, key, value...) holds its value in {@code p}. */
+    private static void assertProperties(Map<String, Object> p, String... keyValues) {
+        for (int i = 0; i < keyValues.length; i += 2) {
+            assertEquals(keyValues[i + 1], p.get(keyValues[i]), keyValues[i]);
+        }
+    }
+
     @Test
     void offByDefault() {
         assertTrue(QuartzCluster.properties(settings("ypsync.store.url", "jdbc:postgresql://db/ypsync")).isEmpty());
@@ -42,18 +49,19 @@ class QuartzClusterTest {
                 "ypsync.store.url", "jdbc:postgresql://db:5432/ypsync?currentSchema=sync",
                 "ypsync.store.user", "ypsync", "ypsync.store.password", "s3cret",
                 "ypsync.cluster.checkin-interval-ms", "2000", "ypsync.cluster.thread-count", "3")).orElseThrow();
-        assertEquals("true", p.get("org.quartz.jobStore.isClustered"));
-        assertEquals("org.quartz.impl.jdbcjobstore.JobStoreTX", p.get("org.quartz.jobStore.class"));
-        assertEquals("org.quartz.impl.jdbcjobstore.PostgreSQLDelegate", p.get("org.quartz.jobStore.driverDelegateClass"));
-        assertEquals("2000", p.get("org.quartz.jobStore.clusterCheckinInterval"));
-        assertEquals("AUTO", p.get("org.quartz.scheduler.instanceId"));
-        assertEquals("3", p.get("org.quartz.threadPool.threadCount"));
-        assertEquals("ypsyncStore", p.get("org.quartz.jobStore.dataSource"));
-        assertEquals("jdbc:postgresql://db:5432/ypsync?currentSchema=sync", p.get("org.quartz.dataSource.ypsyncStore.URL"));
-        assertEquals("ypsync", p.get("org.quartz.dataSource.ypsyncStore.user"));
-        assertEquals("s3cret", p.get("org.quartz.dataSource.ypsyncStore.password"));
-        assertEquals("org.postgresql.Driver", p.get("org.quartz.dataSource.ypsyncStore.driver"));
-        assertEquals("5", p.get("org.quartz.dataSource.ypsyncStore.maxConnections"));
+        assertProperties(p,
+                "org.quartz.jobStore.isClustered", "true",
+                "org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX",
+                "org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate",
+                "org.quartz.jobStore.clusterCheckinInterval", "2000",
+                "org.quartz.scheduler.instanceId", "AUTO",
+                "org.quartz.threadPool.threadCount", "3",
+                "org.quartz.jobStore.dataSource", "ypsyncStore",
+                "org.quartz.dataSource.ypsyncStore.URL", "jdbc:postgresql://db:5432/ypsync?currentSchema=sync",
+                "org.quartz.dataSource.ypsyncStore.user", "ypsync",
+                "org.quartz.dataSource.ypsyncStore.password", "s3cret",
+                "org.quartz.dataSource.ypsyncStore.driver", "org.postgresql.Driver",
+                "org.quartz.dataSource.ypsyncStore.maxConnections", "5");
     }
 
     @Test
@@ -61,11 +69,12 @@ class QuartzClusterTest {
         Map<String, Object> p = QuartzCluster.properties(settings("ypsync.cluster.enabled", "true",
                 "ypsync.store.url", "jdbc:h2:file:./data/ypsync;AUTO_SERVER=TRUE", "ypsync.store.user", " ",
                 "ypsync.cluster.instance-id", "node-a")).orElseThrow();
-        assertEquals("org.quartz.impl.jdbcjobstore.StdJDBCDelegate", p.get("org.quartz.jobStore.driverDelegateClass"));
-        assertEquals("org.h2.Driver", p.get("org.quartz.dataSource.ypsyncStore.driver"));
-        assertEquals("node-a", p.get("org.quartz.scheduler.instanceId"));
-        assertEquals("5000", p.get("org.quartz.jobStore.clusterCheckinInterval"));
-        assertEquals("4", p.get("org.quartz.threadPool.threadCount"));
+        assertProperties(p,
+                "org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate",
+                "org.quartz.dataSource.ypsyncStore.driver", "org.h2.Driver",
+                "org.quartz.scheduler.instanceId", "node-a",
+                "org.quartz.jobStore.clusterCheckinInterval", "5000",
+                "org.quartz.threadPool.threadCount", "4");
         assertFalse(p.containsKey("org.quartz.dataSource.ypsyncStore.user"), "blank user left out");
         assertFalse(p.containsKey("org.quartz.dataSource.ypsyncStore.password"));
     }

@@ -12,8 +12,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobExecutionContext;
@@ -22,6 +20,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.ypsync.ops.Settings;
+import org.ypsync.store.EachDatabase;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
 
@@ -39,8 +38,7 @@ class QuartzJobStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void clusteredJobStoreRunsOnTheMigratedSchema(String database) throws Exception {
         String url = database.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
         String user = database.equals("h2") ? "sa" : TestDatabases.POSTGRES_USER;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -61,6 +62,17 @@ class FakeMoodle implements MoodleTransport {
 
     void handler(Handler h) {
         this.handler = h;
+    }
+
+    /**
+     * The first {@code times} calls of {@code function} answered by {@code first}, every other call as standard; the
+     * count of the calls of {@code function} so far.
+     */
+    AtomicInteger firstCalls(String function, int times, Handler first) {
+        AtomicInteger calls = new AtomicInteger();
+        handler(req -> function.equals(req.function()) && calls.incrementAndGet() <= times ? first.handle(req)
+                : standard(req));
+        return calls;
     }
 
     int calls(String function) {

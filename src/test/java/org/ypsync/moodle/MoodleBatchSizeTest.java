@@ -3,7 +3,6 @@ package org.ypsync.moodle;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -228,21 +227,10 @@ class MoodleBatchSizeTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:members")
-                        .split(body())
-                        .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE, simple("${exchangeProperty.CamelSplitComplete}"))
-                        .aggregate(constant("members"),
-                                new MoodleBatchStrategy(routeSettings, MoodleClient.ADD_COHORT_MEMBERS))
-                        .completionPredicate(simple("${exchangeProperty.CamelSplitComplete}"))
-                        .executorService(new SynchronousExecutorService())
-                        .to("mock:members");
-                from("direct:users")
-                        .split(body())
-                        .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE, simple("${exchangeProperty.CamelSplitComplete}"))
-                        .aggregate(constant("users"), new MoodleBatchStrategy(tight, MoodleClient.CREATE_USERS))
-                        .completionPredicate(simple("${exchangeProperty.CamelSplitComplete}"))
-                        .executorService(new SynchronousExecutorService())
-                        .to("mock:users");
+                MoodleBatchStrategyTest.batching(this, "direct:members", "members",
+                        new MoodleBatchStrategy(routeSettings, MoodleClient.ADD_COHORT_MEMBERS), "mock:members");
+                MoodleBatchStrategyTest.batching(this, "direct:users", "users",
+                        new MoodleBatchStrategy(tight, MoodleClient.CREATE_USERS), "mock:users");
             }
         };
     }

@@ -26,25 +26,27 @@ class MoodleBatchStrategyTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:records")
-                        .split(body())
-                        // with a pre-completing strategy Camel ignores completionPredicate: this flag ends the tail
-                        .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE, simple("${exchangeProperty.CamelSplitComplete}"))
-                        .aggregate(constant("users"), new MoodleBatchStrategy(BUDGET, MAX_RECORDS))
-                        .completionPredicate(simple("${exchangeProperty.CamelSplitComplete}"))
-                        // completed batches run on the caller's thread: sendBody returns when all are done
-                        .executorService(new SynchronousExecutorService())
-                        .to("mock:batches");
-                from("direct:small")
-                        .split(body())
-                        .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE, simple("${exchangeProperty.CamelSplitComplete}"))
-                        .aggregate(constant("users"), new MoodleBatchStrategy(1000, 3))
-                        .completionPredicate(simple("${exchangeProperty.CamelSplitComplete}"))
-                        // completed batches run on the caller's thread: sendBody returns when all are done
-                        .executorService(new SynchronousExecutorService())
-                        .to("mock:small");
+                batching(this, "direct:records", "users", new MoodleBatchStrategy(BUDGET, MAX_RECORDS), "mock:batches");
+                batching(this, "direct:small", "users", new MoodleBatchStrategy(1000, 3), "mock:small");
             }
         };
+    }
+
+    /**
+     * A batching route as routes/moodle.camel.yaml has it: the records split, aggregated under {@code key} into the
+     * batches of {@code strategy}, each batch to {@code to}.
+     */
+    static void batching(RouteBuilder routes, String from, String key, MoodleBatchStrategy strategy, String to) {
+        routes.from(from)
+                .split(routes.body())
+                // with a pre-completing strategy Camel ignores completionPredicate: this flag ends the tail
+                .setHeader(MoodleBatchStrategy.COMPLETE_ALL_INCLUSIVE,
+                        routes.simple("${exchangeProperty.CamelSplitComplete}"))
+                .aggregate(routes.constant(key), strategy)
+                .completionPredicate(routes.simple("${exchangeProperty.CamelSplitComplete}"))
+                // completed batches run on the caller's thread: sendBody returns when all are done
+                .executorService(new SynchronousExecutorService())
+                .to(to);
     }
 
     /** Users with 6 to 6+2k fields: some carry custom fields, so the field count varies. */

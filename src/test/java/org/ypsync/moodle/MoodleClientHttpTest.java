@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ypsync.moodle.emulator.MoodleEmulator;
 import org.ypsync.moodle.emulator.MoodleUser;
@@ -258,22 +259,19 @@ class MoodleClientHttpTest {
         }
     }
 
-    @Test
-    void connectionResetAfterTheWriteIsNotDuplicated() {
-        moodle.resetConnectionAfterProcessing("core_user_create_users", 1);
+    /** A reset after Moodle wrote is not sent again (one call); one before it wrote is resent (two calls). */
+    @ParameterizedTest(name = "reset after the write: {0}")
+    @CsvSource({"true, 1", "false, 2"})
+    void aConnectionResetNeverDuplicatesTheWrite(boolean afterTheWrite, int calls) {
+        if (afterTheWrite) {
+            moodle.resetConnectionAfterProcessing("core_user_create_users", 1);
+        } else {
+            moodle.resetConnectionBeforeProcessing("core_user_create_users", 1);
+        }
         BatchResult r = client().createUsers(users(0, 10));
         assertTrue(r.allSucceeded(), r.toString());
         assertEquals(10, createdUsers());
-        assertEquals(1, moodle.calls("core_user_create_users"));
-    }
-
-    @Test
-    void connectionResetBeforeTheWriteIsResent() {
-        moodle.resetConnectionBeforeProcessing("core_user_create_users", 1);
-        BatchResult r = client().createUsers(users(0, 10));
-        assertTrue(r.allSucceeded(), r.toString());
-        assertEquals(10, createdUsers());
-        assertEquals(2, moodle.calls("core_user_create_users"));
+        assertEquals(calls, moodle.calls("core_user_create_users"));
     }
 
     // ------------------------------------------------------------------ update users, cohorts

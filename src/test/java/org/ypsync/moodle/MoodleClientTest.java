@@ -268,13 +268,9 @@ class MoodleClientTest {
     @Test
     void aCreateThatTimedOutAfterWritingIsNotDuplicated() {
         FakeMoodle fake = new FakeMoodle();
-        AtomicInteger creates = new AtomicInteger();
-        fake.handler(req -> {
-            if (req.function().equals("core_user_create_users") && creates.incrementAndGet() == 1) {
-                fake.createUsers(req, u -> null); // Moodle did the work ...
-                throw new HttpTimeoutException("request timed out"); // ... but the answer never came
-            }
-            return fake.standard(req);
+        AtomicInteger creates = fake.firstCalls("core_user_create_users", 1, req -> {
+            fake.createUsers(req, u -> null); // Moodle did the work ...
+            throw new HttpTimeoutException("request timed out"); // ... but the answer never came
         });
         BatchResult r = client(fake).createUsers(users(10));
         assertTrue(r.allSucceeded(), r.toString());
@@ -287,20 +283,16 @@ class MoodleClientTest {
     @Test
     void aPartlyWrittenCreateOnlyResendsTheMissingUsers() {
         FakeMoodle fake = new FakeMoodle();
-        AtomicInteger creates = new AtomicInteger();
-        fake.handler(req -> {
-            if (req.function().equals("core_user_create_users") && creates.incrementAndGet() == 1) {
-                // a proxy answers 502 after Moodle created the first 4 (say, another worker's request)
-                FakeMoodle.Request first4 = new FakeMoodle.Request(new LinkedHashMap<>());
-                req.form().forEach((k, v) -> {
-                    if (k.matches("users\\[[0-3]\\].*")) {
-                        first4.form().put(k, v);
-                    }
-                });
-                fake.createUsers(first4, u -> null);
-                return new MoodleTransport.Reply(502, "Bad Gateway");
-            }
-            return fake.standard(req);
+        AtomicInteger creates = fake.firstCalls("core_user_create_users", 1, req -> {
+            // a proxy answers 502 after Moodle created the first 4 (say, another worker's request)
+            FakeMoodle.Request first4 = new FakeMoodle.Request(new LinkedHashMap<>());
+            req.form().forEach((k, v) -> {
+                if (k.matches("users\\[[0-3]\\].*")) {
+                    first4.form().put(k, v);
+                }
+            });
+            fake.createUsers(first4, u -> null);
+            return new MoodleTransport.Reply(502, "Bad Gateway");
         });
         BatchResult r = client(fake).createUsers(users(10));
         assertTrue(r.allSucceeded(), r.toString());
@@ -312,13 +304,8 @@ class MoodleClientTest {
     @Test
     void aCreateRefusedBeforeSendingIsRetriedWithoutLookUp() {
         FakeMoodle fake = new FakeMoodle();
-        AtomicInteger creates = new AtomicInteger();
-        fake.handler(req -> {
-            if (req.function().equals("core_user_create_users") && creates.incrementAndGet() <= 2) {
-                return new MoodleTransport.Reply(503, "<html>Site under maintenance</html>");
-            }
-            return fake.standard(req);
-        });
+        fake.firstCalls("core_user_create_users", 2,
+                req -> new MoodleTransport.Reply(503, "<html>Site under maintenance</html>"));
         BatchResult r = client(fake).createUsers(users(3));
         assertTrue(r.allSucceeded());
         assertEquals(0, fake.calls("core_user_get_users_by_field"));

@@ -166,24 +166,25 @@ class NetypareoClientTest {
         assertTrue(t.getMessage().contains("netypareo.path.tutors"), t.getMessage());
     }
 
+    /** What opening {@code sites} throws while it answers {@code status}, checked to be a {@code type}. */
+    private static <T extends NetypareoException> T sitesAnswering(int status, Class<T> type) {
+        emulator.clearFaults();
+        emulator.fault("demo", "sites", Fault.status(status));
+        return expect(type, () -> client.open(keyed, "sites", RecordStream::hasNext));
+    }
+
     @Test
     void serverErrorsAndThrottlingAreUnavailable() {
-        emulator.fault("demo", "sites", Fault.status(500));
-        NetypareoUnavailableException e = expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
+        NetypareoUnavailableException e = sitesAnswering(500, NetypareoUnavailableException.class);
         assertEquals(500, e.status());
         assertTrue(e.retryable());
-        emulator.clearFaults();
-        emulator.fault("demo", "sites", Fault.status(503));
-        assertEquals(503, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext)).status());
-        emulator.clearFaults();
-        emulator.fault("demo", "sites", Fault.status(429));
-        assertEquals(429, expect(NetypareoUnavailableException.class, () -> client.open(keyed, "sites", RecordStream::hasNext)).status());
+        assertEquals(503, sitesAnswering(503, NetypareoUnavailableException.class).status());
+        assertEquals(429, sitesAnswering(429, NetypareoUnavailableException.class).status());
     }
 
     @Test
     void otherStatusesAreGenericErrors() {
-        emulator.fault("demo", "sites", Fault.status(400));
-        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
+        NetypareoException e = sitesAnswering(400, NetypareoException.class);
         assertEquals(400, e.status());
         assertFalse(e.retryable());
         assertTrue(e.getMessage().endsWith("unexpected HTTP 400 for 'sites' at " + emulator.baseUrl("demo")
@@ -192,8 +193,7 @@ class NetypareoClientTest {
 
     @Test
     void redirectsAreNotFollowed() {
-        emulator.fault("demo", "sites", Fault.status(302));
-        NetypareoException e = expect(NetypareoException.class, () -> client.open(keyed, "sites", RecordStream::hasNext));
+        NetypareoException e = sitesAnswering(302, NetypareoException.class);
         assertEquals(302, e.status());
         assertTrue(e.getMessage().contains("redirected (HTTP 302)"), e.getMessage());
     }

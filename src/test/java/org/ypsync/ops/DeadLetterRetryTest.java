@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.ypsync.store.DeadLetterRepository;
 import org.ypsync.store.DeadLetterRepository.DeadLetter;
+import org.ypsync.store.EachDatabase;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
 
@@ -17,8 +16,7 @@ import org.ypsync.store.TestDatabases;
  */
 class DeadLetterRetryTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void aRecordThatFailsAgainIsCountedAndOneThatSucceedsLeaves(String db) {
         try (Store store = TestDatabases.open(db); StoreWrites writes = StoreWrites.on(store)) {
             DeadLetterRepository dl = store.deadLetters();
@@ -42,8 +40,7 @@ class DeadLetterRetryTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void twoFailuresWithOneKeyInOneRunAreTwoRows(String db) {
         try (Store store = TestDatabases.open(db); StoreWrites writes = StoreWrites.on(store)) {
             DeadLetterRepository dl = store.deadLetters();

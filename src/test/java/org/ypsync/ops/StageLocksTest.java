@@ -14,9 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.ypsync.Await;
+import org.ypsync.store.EachDatabase;
 import org.ypsync.store.LockRepository;
 import org.ypsync.store.Store;
 import org.ypsync.store.TestDatabases;
@@ -24,8 +23,7 @@ import org.ypsync.store.TestDatabases;
 /** The stage lock on H2 and on the real PostgreSQL: two "nodes" are two StageLocks with their own owner id. */
 class StageLocksTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void aSecondNodeIsRefusedWithTheHolderAndTheTimeUntilTheFirstReleases(String db) {
         try (Store store = TestDatabases.open(db);
              StageLocks a = new StageLocks(store.locks(), Duration.ofMinutes(5));
@@ -42,8 +40,7 @@ class StageLocksTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void theSameProcessCannotRunAStageTwice(String db) {
         try (Store store = TestDatabases.open(db); StageLocks a = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
             a.acquire("cache");
@@ -53,8 +50,7 @@ class StageLocksTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void theLockOfADeadNodeExpiresAndIsTakenOver(String db) {
         try (Store store = TestDatabases.open(db); StageLocks b = new StageLocks(store.locks(), Duration.ofMinutes(5))) {
             LockRepository locks = store.locks();
@@ -68,8 +64,7 @@ class StageLocksTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void theHeartbeatKeepsALongRunAlive(String db) throws Exception {
         try (Store store = TestDatabases.open(db);
              StageLocks a = new StageLocks(store.locks(), Duration.ofMillis(900))) {
@@ -84,8 +79,7 @@ class StageLocksTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void ofManyNodesRacingForOneStageExactlyOneWins(String db) throws Exception {
         try (Store store = TestDatabases.open(db)) {
             int nodes = 6;

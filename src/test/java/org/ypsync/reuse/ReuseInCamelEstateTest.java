@@ -11,8 +11,6 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +35,7 @@ import org.ypsync.netypareo.Site;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.ops.StageRun;
 import org.ypsync.store.Store;
+import org.ypsync.store.TestDatabases;
 
 /**
  * ypsync reused inside another Camel Main application (README "Reusing the routes in a Camel estate"): the host's
@@ -146,15 +145,8 @@ class ReuseInCamelEstateTest {
 
             // and in ypsync's store: the cache and the run history
             Store store = context.getRegistry().lookupByNameAndType("ypsyncStore", Store.class);
-            try (Connection c = store.dataSource().getConnection();
-                 ResultSet rs = c.createStatement().executeQuery(
-                         "SELECT stage, outcome FROM stage_run ORDER BY started_at")) {
-                StringBuilder rows = new StringBuilder();
-                while (rs.next()) {
-                    rows.append(rs.getString(1)).append('=').append(rs.getString(2)).append(' ');
-                }
-                assertEquals("cache=OK site-cohorts=OK", rows.toString().strip());
-            }
+            assertEquals("cache=OK site-cohorts=OK",
+                    TestDatabases.rows(store, "SELECT stage, outcome FROM stage_run ORDER BY started_at"));
 
             // the host's own route from ypsync's template group-stage runs ypsync's groups stage; its steps answer to
             // the host's ids (a mock woven after each cohort create sees every diploma-group cohort Moodle now holds)

@@ -37,9 +37,7 @@ class CacheConcurrencyTest implements EmulatedWorld.Configured {
 
     @BeforeEach
     void fresh() throws Exception {
-        env().netypareo().clearFaults();
-        env().netypareo().resetCounters();
-        CacheTables.clear(store());
+        CacheTables.freshStart(this);
         // every group-member call takes a little while, so that several are answered at once
         env().netypareo().fault(null, "groupes/", Fault.delay(Duration.ofMillis(40)));
     }

@@ -43,12 +43,10 @@ class CacheStageRouteTest implements EmulatedWorld.Configured {
 
     @BeforeEach
     void fresh() throws Exception {
-        env().netypareo().clearFaults();
-        env().netypareo().resetCounters();
+        CacheTables.freshStart(this);
         // fresh data for both instances, same seeds as at start
         reset(DemoEnvironment.FIRST, 0, Envelope.KEYED, 7L);
         reset(DemoEnvironment.SECOND, 1, Envelope.ARRAY, 8L);
-        CacheTables.clear(store());
     }
 
     private void reset(String id, int index, Envelope envelope, long seed) {

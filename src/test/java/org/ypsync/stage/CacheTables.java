@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import org.ypsync.EmulatedWorld;
 import org.ypsync.store.Store;
 
 /**
@@ -16,6 +17,13 @@ final class CacheTables {
             "dead_letter", "stage_run");
 
     private CacheTables() {
+    }
+
+    /** NetYpareo without faults and with its request counters at zero, and the tables {@link #clear}ed. */
+    static void freshStart(EmulatedWorld.Configured test) throws Exception {
+        test.env().netypareo().clearFaults();
+        test.env().netypareo().resetCounters();
+        clear(test.store());
     }
 
     /** Every cache table, the dead letters and the run history emptied. */

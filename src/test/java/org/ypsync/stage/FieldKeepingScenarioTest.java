@@ -80,8 +80,7 @@ class FieldKeepingScenarioTest implements ScenarioExtension.InScenario {
     void aMissingProfileFieldIsSaidOnceThenTheUnchangedRunsWriteNothing() {
         assertTrue(check().contains("[INFO] Moodle user profile field 'netypareo_usertype': not known yet"),
                 "before the first run nobody holds it yet");
-        world.ok("cache", "site-cohorts");
-        userStages();
+        world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(1, said(MISSING), "said once, plainly: " + world.reportLines());
         assertTrue(world.store().runs().last("users").orElseThrow().message().contains("warning: " + MISSING),
                 "and kept in the run history");
@@ -93,8 +92,7 @@ class FieldKeepingScenarioTest implements ScenarioExtension.InScenario {
         for (int run = 0; run < 3; run++) {
             world.moodle().resetCounters();
             world.clearReport();
-            world.ok("cache", "site-cohorts");
-            userStages();
+            world.ok("cache", "site-cohorts", "users", "tutors");
             assertEquals(0, world.writes(), "run " + run + " rewrote: " + world.writesByFunction());
             assertEquals(0, said(MISSING), "not said again");
         }
@@ -107,8 +105,7 @@ class FieldKeepingScenarioTest implements ScenarioExtension.InScenario {
 
     @Test
     void onceTheFieldIsCreatedTheNextTryFillsItForEverybodyThenNothingIsWrittenAgain() {
-        world.ok("cache", "site-cohorts");
-        userStages();
+        world.ok("cache", "site-cohorts", "users", "tutors");
         world.moodle().profileField(FIELD);
         world.moodle().resetCounters();
         userStages();
@@ -129,16 +126,14 @@ class FieldKeepingScenarioTest implements ScenarioExtension.InScenario {
         assertTrue(check().contains("[ OK ] Moodle user profile field 'netypareo_usertype' exists: "));
 
         world.moodle().resetCounters();
-        world.ok("cache", "site-cohorts");
-        userStages();
+        world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(0, world.writes(), world.writesByFunction());
     }
 
     @Test
     void aProfileFieldDeletedByHandIsRewrittenOnceThenLeftAlone() {
         world.moodle().profileField(FIELD);
-        world.ok("cache", "site-cohorts");
-        userStages();
+        world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(List.of(), withoutTheirType());
 
         world.moodle().removeProfileField(FIELD);
@@ -160,8 +155,7 @@ class FieldKeepingScenarioTest implements ScenarioExtension.InScenario {
     @Test
     void aSiteThatLowerCasesEmailsKeepsItsValuesAndIsSaidOnce() {
         world.moodle().lowerCaseEmails(true);
-        world.ok("cache", "site-cohorts");
-        userStages();
+        world.ok("cache", "site-cohorts", "users", "tutors");
         world.moodle().resetCounters();
         List<StudentAccount> students = world.data(DemoEnvironment.FIRST).students().stream()
                 .filter(s -> world.expected().sureActive().stream()
@@ -197,8 +191,7 @@ class FieldKeepingScenarioTest implements ScenarioExtension.InScenario {
     void oneNormalisedValueIsHeldWithoutAWarning() {
         world.moodle().lowerCaseEmails(true);
         world.moodle().profileField(FIELD);
-        world.ok("cache", "site-cohorts");
-        userStages();
+        world.ok("cache", "site-cohorts", "users", "tutors");
         StudentAccount s = world.data(DemoEnvironment.FIRST).students().stream()
                 .filter(x -> world.expected().sureActive().stream()
                         .anyMatch(p -> p.idnumber().equals(String.valueOf(x.code())) && p.type().equals("student")))

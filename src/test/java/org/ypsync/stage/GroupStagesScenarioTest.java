@@ -42,14 +42,8 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         this.world = world;
     }
 
-    /** Everything up to the users, then the groups as the test says. */
-    private void users() {
-        world.ok("cache", "site-cohorts", "users", "tutors");
-        world.moodle().resetCounters();
-    }
-
     private void load() {
-        users();
+        world.peopleSynced();
         groups(StageRun.Outcome.OK);
         world.moodle().resetCounters();
         world.clearReport();
@@ -73,7 +67,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
 
     @Test
     void firstLoadOfTwoInstancesThenAnUnchangedRunWritesNothing() {
-        users();
+        world.peopleSynced();
         StageRun groups = world.one("groups", false, false);
         assertEquals(StageRun.Outcome.OK, groups.outcome(), "members without an account are no error: "
                 + groups.summary());
@@ -110,7 +104,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         assertTrue(description.contains("SITE1") && description.contains(String.valueOf(g.periodCode()))
                 && description.contains(g.start().toString()) && description.contains(g.end().toString()), description);
         // a listed student without an account (no e-mail in the data) is skipped and reported
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Cohort member skipped:")), world.reportLines().toString());
+        world.assertReported("Cohort member skipped:");
 
         world.assertReRunWritesNothing("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
         world.assertGroupsMatch(world.expected(), Set.of());
@@ -143,8 +137,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         assertEquals("BTS NDRC 1 – groupe B", world.cohort("1_GRP_846001").name());
         assertEquals(world.data(DemoEnvironment.FIRST).group(SECOND_GROUP).orElseThrow().name(),
                 world.cohort("GRP_846001").name());
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Group cohort updated: BTS NDRC 1 – groupe B [1_GRP_846001]")),
-                world.reportLines().toString());
+        world.assertReported("Group cohort updated: BTS NDRC 1 – groupe B [1_GRP_846001]");
         world.assertGroupsMatch(world.expected(), Set.of());
     }
 
@@ -173,8 +166,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         groups(StageRun.Outcome.OK);
         assertEquals(0, world.writes(), world.writesByFunction());
         assertEquals(before, world.memberIdnumbers("GRP_846002"), "never emptied");
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("[GRP_846002] (no longer in NetYpareo, left as it is)")),
-                world.reportLines().toString());
+        world.assertReported("[GRP_846002] (no longer in NetYpareo, left as it is)");
         world.assertGroupsMatch(world.expected(), Set.of("GRP_846002"));
 
         world.assertReRunWritesNothing("cache", "groups", "fc-groups");
@@ -201,8 +193,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         // the description carries the dates: the group within the grace gets its new end date
         assertEquals(1, world.moodle().calls("core_cohort_update_cohorts"));
         assertEquals(2, world.writes(), world.writesByFunction());
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("[FC_846003] (no longer in NetYpareo, left as it is)")),
-                world.reportLines().toString());
+        world.assertReported("[FC_846003] (no longer in NetYpareo, left as it is)");
         world.assertGroupsMatch(world.expected(), Set.of("FC_846003"));
     }
 
@@ -219,8 +210,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
         world.moodle().resetCounters();
         groups(StageRun.Outcome.OK);
         assertEquals(0, world.writes(), world.writesByFunction());
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("Cohort member skipped: [GRP_846000] student ["
-                + code + "]: not a Moodle user yet")), world.reportLines().toString());
+        world.assertReported("Cohort member skipped: [GRP_846000] student [" + code + "]: not a Moodle user yet");
 
         // the e-mail arrives: the account, then the membership
         d.setStudentEmail(code, "lea.nouveau@eleves.example.org");
@@ -363,7 +353,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
 
     @Test
     void anExistingCohortIsAdoptedWithItsMembersKept() {
-        users();
+        world.peopleSynced();
         long handMade = world.moodle().createCohort("GRP_846000", "Ancien nom");
         long stranger = world.moodle().createUser("visiteur", "Vi", "Siteur", "visiteur@example.org", "", "manual");
         world.foreign.add("");
@@ -392,7 +382,7 @@ class GroupStagesScenarioTest implements ScenarioExtension.InScenario {
      */
     @Test
     void theGroupStageStepsAreReachableByTheirIds() throws Exception {
-        users();
+        world.peopleSynced();
         CamelContext context = world.context();
         AdviceWith.adviceWith(context, "groups",
                 a -> a.weaveById("groups-member-add").replace().to("mock:groups-member-add"));

@@ -211,6 +211,17 @@ final class ScenarioWorld implements AutoCloseable {
         }
     }
 
+    /** The stages run (see {@link #ok}), then Moodle's counters at zero: what a scenario starts from. */
+    void prepared(String... stages) {
+        ok(stages);
+        env.moodle().resetCounters();
+    }
+
+    /** The people in Moodle: cache, site cohorts, users and tutors {@link #prepared}. */
+    void peopleSynced() {
+        prepared("cache", "site-cohorts", "users", "tutors");
+    }
+
     /** An immediate re-run of the stages writes nothing to Moodle. */
     void assertReRunWritesNothing(String... stages) {
         env.moodle().resetCounters();
@@ -223,6 +234,12 @@ final class ScenarioWorld implements AutoCloseable {
         synchronized (report.list) {
             return report.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
+    }
+
+    /** A report line printed since the last reset holds {@code fragment}. */
+    void assertReported(String fragment) {
+        List<String> lines = reportLines();
+        assertTrue(lines.stream().anyMatch(l -> l.contains(fragment)), lines.toString());
     }
 
     void clearReport() {
@@ -379,19 +396,10 @@ final class ScenarioWorld implements AutoCloseable {
             }
         }
         for (Map.Entry<String, String> c : e.siteCohortNames.entrySet()) {
-            MoodleCohort cohort = cohorts().get(c.getKey());
-            if (cohort == null) {
-                problems.add("no site cohort " + c.getKey());
+            Set<String> members = checkCohort(cohorts().get(c.getKey()), "site cohort", c.getKey(), c.getValue(),
+                    e.siteMembers(c.getKey()), problems);
+            if (members == null) {
                 continue;
-            }
-            if (!cohort.name().equals(c.getValue())) {
-                problems.add("site cohort " + c.getKey() + " is named " + cohort.name() + ", not " + c.getValue());
-            }
-            Set<String> members = memberIdnumbers(c.getKey());
-            Set<String> missing = new TreeSet<>(e.siteMembers(c.getKey()));
-            missing.removeAll(members);
-            if (!missing.isEmpty()) {
-                problems.add("site cohort " + c.getKey() + " lacks " + missing);
             }
             for (String m : members) {
                 ExpectedMoodle.Person p = e.people.get(m);
@@ -406,6 +414,29 @@ final class ScenarioWorld implements AutoCloseable {
     }
 
     /**
+     * The members of cohort {@code idnumber} ({@code what}: "site cohort", "cohort") once checked to be named
+     * {@code name} and to hold everyone of {@code required}, each difference added to {@code problems}; null when
+     * Moodle has no such cohort.
+     */
+    private Set<String> checkCohort(MoodleCohort cohort, String what, String idnumber, String name,
+                                    Set<String> required, List<String> problems) {
+        if (cohort == null) {
+            problems.add("no " + what + " " + idnumber);
+            return null;
+        }
+        if (!cohort.name().equals(name)) {
+            problems.add(what + " " + idnumber + " is named " + cohort.name() + ", not " + name);
+        }
+        Set<String> members = memberIdnumbers(idnumber);
+        Set<String> missing = new TreeSet<>(required);
+        missing.removeAll(members);
+        if (!missing.isEmpty()) {
+            problems.add(what + " " + idnumber + " lacks " + missing);
+        }
+        return members;
+    }
+
+    /**
      * Moodle's group cohorts against the oracle: every expected cohort exists with its name; its members include every
      * listed student who must have a working account, and nobody the group does not list. {@code left}: cohorts of
      * groups no longer synced, which must still exist.
@@ -416,20 +447,12 @@ final class ScenarioWorld implements AutoCloseable {
         e.sureActive().forEach(p -> sure.add(p.idnumber()));
         Map<String, MoodleCohort> cohorts = cohorts();
         for (ExpectedMoodle.GroupCohort g : e.groupCohorts.values()) {
-            MoodleCohort c = cohorts.get(g.idnumber());
-            if (c == null) {
-                problems.add("no cohort " + g.idnumber());
+            Set<String> required = new TreeSet<>(g.studentIdnumbers());
+            required.retainAll(sure);
+            Set<String> members = checkCohort(cohorts.get(g.idnumber()), "cohort", g.idnumber(), g.name(), required,
+                    problems);
+            if (members == null) {
                 continue;
-            }
-            if (!c.name().equals(g.name())) {
-                problems.add("cohort " + g.idnumber() + " is named " + c.name() + ", not " + g.name());
-            }
-            Set<String> members = memberIdnumbers(g.idnumber());
-            Set<String> missing = new TreeSet<>(g.studentIdnumbers());
-            missing.retainAll(sure);
-            missing.removeAll(members);
-            if (!missing.isEmpty()) {
-                problems.add("cohort " + g.idnumber() + " lacks " + missing);
             }
             Set<String> extra = new TreeSet<>(members);
             extra.removeAll(g.studentIdnumbers());

@@ -23,8 +23,7 @@ class UserIdnumberMatchScenarioTest implements ScenarioExtension.InScenario {
 
     @Test
     void firstLoadThenAnUnchangedRunWritesNothing() {
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
+        world.prepared("cache", "site-cohorts");
         world.ok("users", "tutors");
         assertEquals(4, world.writes(), world.writesByFunction());
         world.assertUsersMatch(world.expected(), Set.of());
@@ -61,8 +60,7 @@ class UserIdnumberMatchScenarioTest implements ScenarioExtension.InScenario {
         // idnumber mode does not look accounts up by username: Moodle itself refuses the duplicate
         StudentAccount s = world.data(DemoEnvironment.FIRST).students().get(0);
         long other = world.moodle().createUser(s.login(), "Someone", "Else", "else@example.org", "X-1", "manual");
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
+        world.prepared("cache", "site-cohorts");
         StageRun users = world.one("users", false, false);
         assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
         assertEquals(1, world.moodle().calls("core_user_create_users"), "known before: no refused batch to split");

@@ -37,8 +37,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
     }
 
     private void firstLoad() {
-        world.ok("cache", "site-cohorts", "users", "tutors");
-        world.moodle().resetCounters();
+        world.peopleSynced();
         world.proxy.clear();
     }
 
@@ -119,8 +118,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         assertEquals(1, calls.size());
         assertEquals(Set.of("users[0][id]", "users[0][lastname]"), userKeys(calls.get(0)), calls.get(0).toString());
         assertEquals("Lefèvre", world.userByIdnumber(String.valueOf(s.code())).lastname());
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User student updated: [" + s.login() + "]")),
-                world.reportLines().toString());
+        world.assertReported("User student updated: [" + s.login() + "]");
         world.assertUsersMatch(world.expected(), Set.of());
     }
 
@@ -175,8 +173,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         assertTrue(suspended.suspended());
         assertFalse(suspended.deleted(), "never deleted");
         assertFalse(world.memberIdnumbers("SITE_S1").contains(id));
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User student suspended: [" + s.login() + "]")),
-                world.reportLines().toString());
+        world.assertReported("User student suspended: [" + s.login() + "]");
         world.assertUsersMatch(world.expected(), Set.of());
 
         // unchanged: the suspended leaver costs nothing
@@ -192,8 +189,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         assertEquals(2, world.writes(), world.writesByFunction());
         assertFalse(world.moodle().user(moodleId).orElseThrow().suspended());
         assertTrue(world.memberIdnumbers("SITE_S1").contains(id));
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User student revived: [" + s.login() + "]")),
-                world.reportLines().toString());
+        world.assertReported("User student revived: [" + s.login() + "]");
         world.assertUsersMatch(world.expected(), Set.of());
     }
 
@@ -220,8 +216,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
     void aHandMadeAccountIsAdoptedNotDuplicated() {
         StudentAccount s = world.data(DemoEnvironment.FIRST).students().get(0);
         long handMade = world.moodle().createUser(s.login(), "Jerome", "DARC", "old@example.org", "", "manual");
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
+        world.prepared("cache", "site-cohorts");
         world.ok("users");
         // the others created in one batch, the adopted account updated, everybody into the site cohorts
         assertEquals(1, world.moodle().calls("core_user_create_users"));
@@ -264,8 +259,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         StudentAccount a = world.data(DemoEnvironment.FIRST).students().get(8);
         StudentAccount b = world.data(DemoEnvironment.FIRST).students().get(9);
         assertEquals(a.email(), b.email());
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
+        world.prepared("cache", "site-cohorts");
         world.one("users", false, false);
         assertEquals(1, world.moodle().calls("core_user_create_users"), "rejected before Moodle sees it");
         assertEquals(2, world.writes(), world.writesByFunction());
@@ -405,8 +399,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         StudentAccount s = plainStudent(10);
         long other = world.moodle().createUser("someone.else", "Someone", "Else", s.email(), "", "manual");
         world.foreign.add("");
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
+        world.prepared("cache", "site-cohorts");
         StageRun users = world.one("users", false, false);
         assertEquals(StageRun.Outcome.RECORDS_FAILED, users.outcome(), users.summary());
         assertEquals(1, world.moodle().calls("core_user_create_users"), world.writesByFunction());
@@ -474,8 +467,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         world.ok("cache", "site-cohorts", "users", "tutors");
         assertEquals(0, world.writes(), world.writesByFunction());
         assertEquals(before, world.memberIdnumbers("SITE_S2"), "left as it is, like a group gone");
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("[SITE_S2] (no longer in NetYpareo, left as it is)")),
-                world.reportLines().toString());
+        world.assertReported("[SITE_S2] (no longer in NetYpareo, left as it is)");
         world.assertUsersMatch(world.expected(), Set.of());
     }
 
@@ -596,8 +588,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
         world.ok("tutors");
         assertEquals(1, world.writes(), world.writesByFunction());
         assertEquals(Set.of("users[0][id]", "users[0][lastname]"), userKeys(updateCalls().get(0)));
-        assertTrue(world.reportLines().stream().anyMatch(l -> l.contains("User tutor updated: [" + tutor.login() + "] [" + id + "]")),
-                world.reportLines().toString());
+        world.assertReported("User tutor updated: [" + tutor.login() + "] [" + id + "]");
 
         world.data(DemoEnvironment.FIRST).removeTutor(tutor.code());
         world.ok("cache", "users");
@@ -614,8 +605,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
     @Test
     void hundredsOfSiteCohortMembersGoInOneAddCall() throws Exception {
         world.reset(DataSetSize.SMALL);
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
+        world.prepared("cache", "site-cohorts");
         world.proxy.clear();
         StageRun users = world.one("users", false, false);
         long added = world.moodle().itemsWritten("core_cohort_add_cohort_members", "added");
@@ -634,8 +624,7 @@ class UserStagesScenarioTest implements ScenarioExtension.InScenario {
     @Test
     void hundredsOfPeopleGoInFullBatchesAndAReRunWritesNothing() throws Exception {
         world.reset(DataSetSize.SMALL);
-        world.ok("cache", "site-cohorts");
-        world.moodle().resetCounters();
+        world.prepared("cache", "site-cohorts");
         StageRun users = world.one("users", false, false);
         int created = users.counts().created();
         assertTrue(created > 400, users.summary());

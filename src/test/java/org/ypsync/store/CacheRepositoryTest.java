@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The cache's staging and set-based apply through the cache routes' sql: endpoints, on H2 and on the real PostgreSQL. */
 class CacheRepositoryTest {
@@ -42,8 +40,7 @@ class CacheRepositoryTest {
         return out;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void newChangedGoneAndRevivedRecords(String database) {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
@@ -72,8 +69,7 @@ class CacheRepositoryTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void onlyNewChangedReturningAndGoneRowsTouchTheStore(String database) {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
@@ -129,8 +125,7 @@ class CacheRepositoryTest {
         return out;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void twoInstancesWithTheSameCodesStayApart(String database) {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
@@ -146,8 +141,7 @@ class CacheRepositoryTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void dryRunCountsButWritesNothing(String database) {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();
@@ -159,8 +153,7 @@ class CacheRepositoryTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void stagedRowsAreCountedPerKind(String database) {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             String runId = UUID.randomUUID().toString();
@@ -170,8 +163,7 @@ class CacheRepositoryTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @EachDatabase
     void groupFamiliesShareATableButNotTheirGoneMarks(String database) {
         try (CacheRoutes repo = CacheRoutes.start(database)) {
             Store store = repo.store();

@@ -19,6 +19,20 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
+    /** The rows a query answers on the store, as text: columns joined by '=', rows by a space. */
+    public static String rows(Store store, String sql) throws SQLException {
+        StringBuilder rows = new StringBuilder();
+        try (var c = store.dataSource().getConnection(); var rs = c.createStatement().executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= columns; i++) {
+                    rows.append(rs.getString(i)).append(i < columns ? "=" : " ");
+                }
+            }
+        }
+        return rows.toString().strip();
+    }
+
     public static String h2() {
         return "jdbc:h2:mem:ypsync-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -58,14 +57,9 @@ class UserPlannerTest {
         UserPlan p = plan(List.of(jean), Map.of());
         assertEquals(1, p.creates().size());
         UserPlan.Create c = p.creates().get(0);
-        Map<String, String> expected = new LinkedHashMap<>();
-        expected.put("username", "apprenant10007");
-        expected.put("firstname", "Jean");
-        expected.put("lastname", "Dupont");
-        expected.put("email", "jean.dupont@example.fr");
-        expected.put("idnumber", "6106273");
-        expected.put("auth", "manual");
-        expected.put("profile_field_netypareo_usertype", "student");
+        Map<String, String> expected = Map.of("username", "apprenant10007", "firstname", "Jean", "lastname", "Dupont",
+                "email", "jean.dupont@example.fr", "idnumber", "6106273", "auth", "manual",
+                "profile_field_netypareo_usertype", "student");
         assertEquals(expected, c.fields());
         assertEquals(expected, c.written());
         assertTrue(Passwords.meetsDefaultPolicy(c.password()));

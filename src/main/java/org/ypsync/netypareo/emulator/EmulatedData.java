@@ -247,13 +247,8 @@ public final class EmulatedData {
         staff.put(s.code(), s);
     }
 
-    public synchronized void removeStaff(int code) {
-        require(staff.remove(code), "staff member", code);
-    }
-
     public synchronized void updateStaff(int code, UnaryOperator<StaffAccount> change) {
-        StaffAccount s = require(staff.get(code), "staff member", code);
-        staff.put(code, change.apply(s));
+        replace(staff, code, "staff member", change);
     }
 
     public void setStaffUnused(int code, boolean unused) {
@@ -270,8 +265,7 @@ public final class EmulatedData {
     }
 
     public synchronized void updateTutor(int code, UnaryOperator<TutorAccount> change) {
-        TutorAccount t = require(tutors.get(code), "tutor", code);
-        tutors.put(code, change.apply(t));
+        replace(tutors, code, "tutor", change);
     }
 
     // ------------------------------------------------------------------ groups
@@ -447,6 +441,11 @@ public final class EmulatedData {
         }
         removeStudents(removed);
         return new Mutation(arrivals, leavers, removals, renames, emails, moves);
+    }
+
+    /** Replaces the record of {@code code} (which must be there) by {@code change} of it. */
+    private static <T> void replace(Map<Integer, T> records, int code, String what, UnaryOperator<T> change) {
+        records.put(code, change.apply(require(records.get(code), what, code)));
     }
 
     private static <T> T require(T found, String what, int code) {

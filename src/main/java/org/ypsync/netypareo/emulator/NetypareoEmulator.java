@@ -605,13 +605,19 @@ public final class NetypareoEmulator implements AutoCloseable {
         g.writeEndObject();
     }
 
-    private static void writeStaff(JsonGenerator g, StaffAccount s) throws IOException {
+    /** Opens an account's object with the fields every kind of account has. */
+    private static void writeAccount(JsonGenerator g, String codeField, int code, String login, String lastName,
+                                     String firstName, String email) throws IOException {
         g.writeStartObject();
-        g.writeNumberField("codePersonnel", s.code());
-        g.writeStringField("login", s.login());
-        g.writeStringField("nom", s.lastName());
-        g.writeStringField("prenom", s.firstName());
-        g.writeStringField("email", s.email());
+        g.writeNumberField(codeField, code);
+        g.writeStringField("login", login);
+        g.writeStringField("nom", lastName);
+        g.writeStringField("prenom", firstName);
+        g.writeStringField("email", email);
+    }
+
+    private static void writeStaff(JsonGenerator g, StaffAccount s) throws IOException {
+        writeAccount(g, "codePersonnel", s.code(), s.login(), s.lastName(), s.firstName(), s.email());
         g.writeNumberField("isFormateur", s.trainer() ? 1 : 0);
         g.writeNumberField("isAdministratif", s.administrative() ? 1 : 0);
         g.writeNumberField("plusUtilise", s.unused() ? 1 : 0);
@@ -620,12 +626,7 @@ public final class NetypareoEmulator implements AutoCloseable {
     }
 
     private static void writeTutor(JsonGenerator g, TutorAccount t) throws IOException {
-        g.writeStartObject();
-        g.writeNumberField("codeTuteur", t.code());
-        g.writeStringField("login", t.login());
-        g.writeStringField("nom", t.lastName());
-        g.writeStringField("prenom", t.firstName());
-        g.writeStringField("email", t.email());
+        writeAccount(g, "codeTuteur", t.code(), t.login(), t.lastName(), t.firstName(), t.email());
         writeInt(g, "codeEntreprise", t.companyCode());
         writeInts(g, "codesApprenant", t.studentCodes());
         g.writeEndObject();
