@@ -12,7 +12,6 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
-import org.ypsync.moodle.emulator.Records.UserRow;
 
 /**
  * A stateful, in-memory Moodle 4.4 answering the REST web-service protocol on
@@ -432,11 +431,7 @@ public final class MoodleEmulator implements AutoCloseable {
 
     /** Deletes a user as an admin would (Moodle's soft delete). */
     public void deleteUser(long id) {
-        synchronized (lock) {
-            UserRow u = site.db.users.get(id);
-            if (u == null || u.deleted) throw new IllegalArgumentException("no user " + id);
-            site.users.deleteUser(u);
-        }
+        edit(() -> edits.deleteUser(id));
     }
 
     /** Creates a cohort in the system context by hand. Returns its id. */
