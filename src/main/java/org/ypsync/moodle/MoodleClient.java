@@ -63,7 +63,7 @@ public class MoodleClient {
 
     /** Writes that are not idempotent: never re-sent blindly after the request may have been executed. */
     static final Set<String> NON_IDEMPOTENT = Set.of(CREATE_USERS, CREATE_COHORTS, "core_course_create_courses",
-            "core_course_create_categories", "core_group_create_groups");
+            "core_course_create_categories");
 
     static final Set<String> USER_LOOKUP_FIELDS = Set.of("id", "idnumber", "username", "email");
 

@@ -2,6 +2,7 @@ package org.ypsync.moodle.emulator;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import org.ypsync.moodle.emulator.Records.CategoryRow;
@@ -16,10 +17,19 @@ import org.ypsync.moodle.emulator.Records.UserRow;
 final class AdminEdits {
     private final State db;
     private final SiteConfig cfg;
+    private final UserFunctions users;
 
     AdminEdits(MoodleSite site) {
         this.db = site.db;
         this.cfg = site.cfg;
+        this.users = site.users;
+    }
+
+    /** The row of that id, else IllegalArgumentException ("no user 12"): a test asked for what is not there. */
+    private static <T> T found(Map<Long, T> table, long id, String what) {
+        T row = table.get(id);
+        if (row == null) throw new IllegalArgumentException("no " + what + " " + id);
+        return row;
     }
 
     /** Creates a user as an admin would by hand (no WS checks; ids from the same sequence). Returns its id. */
@@ -42,8 +52,7 @@ final class AdminEdits {
 
     /** Edits a user as an admin would in the UI (no WS checks, no counters). */
     void editUser(long id, UnaryOperator<MoodleUser> change) {
-        UserRow u = db.users.get(id);
-        if (u == null) throw new IllegalArgumentException("no user " + id);
+        UserRow u = found(db.users, id, "user");
         MoodleUser edited = change.apply(view(u));
         UserRow row = u.copy();
         row.username = edited.username();
@@ -58,6 +67,13 @@ final class AdminEdits {
         db.putUser(row);
     }
 
+    /** Deletes a user as an admin would (Moodle's soft delete). */
+    void deleteUser(long id) {
+        UserRow u = found(db.users, id, "user");
+        if (u.deleted) throw new IllegalArgumentException("no user " + id);
+        users.deleteUser(u);
+    }
+
     /** Creates a cohort by hand in a category's context ({@code categoryId} null = system). */
     long createCohort(String idnumber, String name, Long categoryId) {
         CohortRow c = new CohortRow();
@@ -66,9 +82,7 @@ final class AdminEdits {
         if (categoryId == null) {
             c.contextId = 1;
         } else {
-            CategoryRow cat = db.categories.get(categoryId);
-            if (cat == null) throw new IllegalArgumentException("no category " + categoryId);
-            c.contextId = cat.contextId;
+            c.contextId = found(db.categories, categoryId, "category").contextId;
         }
         c.timecreated = cfg.now();
         c.timemodified = c.timecreated;
@@ -79,8 +93,7 @@ final class AdminEdits {
     }
 
     void editCohort(long id, UnaryOperator<MoodleCohort> change) {
-        CohortRow c = db.cohorts.get(id);
-        if (c == null) throw new IllegalArgumentException("no cohort " + id);
+        CohortRow c = found(db.cohorts, id, "cohort");
         MoodleCohort edited = change.apply(view(c));
         CohortRow row = c.copy();
         row.name = edited.name();
@@ -93,8 +106,8 @@ final class AdminEdits {
     }
 
     void addMember(long cohortId, long userId) {
-        if (!db.cohorts.containsKey(cohortId)) throw new IllegalArgumentException("no cohort " + cohortId);
-        if (!db.users.containsKey(userId)) throw new IllegalArgumentException("no user " + userId);
+        found(db.cohorts, cohortId, "cohort");
+        found(db.users, userId, "user");
         db.addMember(cohortId, userId, cfg.now());
     }
 
@@ -114,9 +127,7 @@ final class AdminEdits {
 
     /** Creates a course by hand (with an enabled manual enrolment instance). Returns its id. */
     long createCourse(String shortname, String fullname, long categoryId, String idnumber) {
-        if (!db.categories.containsKey(categoryId)) {
-            throw new IllegalArgumentException("no category " + categoryId);
-        }
+        found(db.categories, categoryId, "category");
         CourseRow c = new CourseRow();
         c.shortname = shortname;
         c.fullname = fullname;
@@ -136,9 +147,7 @@ final class AdminEdits {
 
     /** Enables or disables the manual enrolment instance of a course (disabled: enrol gives wsnoinstance). */
     void manualEnrolEnabled(long courseId, boolean enabled) {
-        CourseRow c = db.courses.get(courseId);
-        if (c == null) throw new IllegalArgumentException("no course " + courseId);
-        CourseRow row = c.copy();
+        CourseRow row = found(db.courses, courseId, "course").copy();
         row.manualEnrolEnabled = enabled;
         db.putCourse(row);
     }

@@ -35,27 +35,10 @@ final class CohortFunctions extends SiteFunctions {
 
     @Override
     void register() {
-        site.fn("core_cohort_create_cohorts", single().key("cohorts", multiple(single()
-                .key("categorytype", categoryTypeDesc())
-                .key("name", value(Param.RAW))
-                .key("idnumber", value(Param.RAW))
-                .key("description", optional(Param.RAW))
-                .key("descriptionformat", withDefault(Param.INT, 1L))
-                .key("visible", optional(Param.BOOL))
-                .key("theme", optional(Param.THEME))
-                .key("customfields", multipleOptional(customFieldDesc()))
-                .build())).build(), this::createCohorts, false, true);
-        site.fn("core_cohort_update_cohorts", single().key("cohorts", multiple(single()
-                .key("id", value(Param.INT))
-                .key("categorytype", categoryTypeDesc())
-                .key("name", value(Param.RAW))
-                .key("idnumber", value(Param.RAW))
-                .key("description", optional(Param.RAW))
-                .key("descriptionformat", optional(Param.INT))
-                .key("visible", optional(Param.BOOL))
-                .key("theme", optional(Param.THEME))
-                .key("customfields", multipleOptional(customFieldDesc()))
-                .build())).build(), this::updateCohorts, true, true);
+        site.fn("core_cohort_create_cohorts", single().key("cohorts", multiple(cohortDesc(true))).build(),
+                this::createCohorts, false, true);
+        site.fn("core_cohort_update_cohorts", single().key("cohorts", multiple(cohortDesc(false))).build(),
+                this::updateCohorts, true, true);
         site.fn("core_cohort_search_cohorts", single()
                 .key("query", value(Param.RAW))
                 .key("context", single().key("contextid", withDefault(Param.INT, 0L))
@@ -67,10 +50,8 @@ final class CohortFunctions extends SiteFunctions {
         site.fn("core_cohort_get_cohorts", single().key("cohortids", multipleDefaultEmpty(value(Param.INT))).build(),
                 this::getCohorts, false, false);
         site.fn("core_cohort_add_cohort_members", single().key("members", multiple(single()
-                .key("cohorttype", single().key("type", value(Param.ALPHANUMEXT)).key("value", value(Param.RAW))
-                        .build())
-                .key("usertype", single().key("type", value(Param.ALPHANUMEXT)).key("value", value(Param.RAW))
-                        .build())
+                .key("cohorttype", keyValueDesc("type", Param.ALPHANUMEXT))
+                .key("usertype", keyValueDesc("type", Param.ALPHANUMEXT))
                 .build())).build(), this::addCohortMembers, false, true);
         site.fn("core_cohort_delete_cohort_members", single().key("members", multiple(single()
                 .key("cohortid", value(Param.INT)).key("userid", value(Param.INT)).build())).build(),
@@ -81,8 +62,21 @@ final class CohortFunctions extends SiteFunctions {
                 this::deleteCohorts, true, true);
     }
 
-    private static Single categoryTypeDesc() {
-        return single().key("type", value(Param.TEXT)).key("value", value(Param.RAW)).build();
+    /** The cohort structure of create_cohorts ({@code create}) or update_cohorts (by id, no default format). */
+    private static Single cohortDesc(boolean create) {
+        Desc.Builder b = single();
+        if (!create) {
+            b.key("id", value(Param.INT));
+        }
+        return b.key("categorytype", keyValueDesc("type", Param.TEXT))
+                .key("name", value(Param.RAW))
+                .key("idnumber", value(Param.RAW))
+                .key("description", optional(Param.RAW))
+                .key("descriptionformat", create ? withDefault(Param.INT, 1L) : optional(Param.INT))
+                .key("visible", optional(Param.BOOL))
+                .key("theme", optional(Param.THEME))
+                .key("customfields", multipleOptional(customFieldDesc()))
+                .build();
     }
 
     // ------------------------------------------------------------------ cohorts

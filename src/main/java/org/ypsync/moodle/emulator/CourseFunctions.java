@@ -38,8 +38,7 @@ final class CourseFunctions extends SiteFunctions {
         site.fn("core_course_get_courses_by_field", single().key("field", withDefault(Param.ALPHA, ""))
                 .key("value", withDefault(Param.RAW, "")).build(), this::getCoursesByField, false, false);
         site.fn("core_course_get_categories", single()
-                .key("criteria", multipleDefaultEmpty(single().key("key", value(Param.ALPHA))
-                        .key("value", value(Param.RAW)).build()))
+                .key("criteria", multipleDefaultEmpty(keyValueDesc("key", Param.ALPHA)))
                 .key("addsubcategories", withDefault(Param.BOOL, true)).build(), this::getCategories, false,
                 false);
         site.fn("core_course_create_categories", single().key("categories", multiple(single()
@@ -82,8 +81,7 @@ final class CourseFunctions extends SiteFunctions {
                 .key("completionnotify", optional(Param.INT))
                 .key("lang", optional(Param.SAFEDIR))
                 .key("forcetheme", optional(Param.PLUGIN))
-                .key("courseformatoptions", multipleOptional(single().key("name", value(Param.ALPHANUMEXT))
-                        .key("value", value(Param.RAW)).build()))
+                .key("courseformatoptions", multipleOptional(keyValueDesc("name", Param.ALPHANUMEXT)))
                 .key("customfields", multipleOptional(customFieldDesc()));
         return b.build();
     }

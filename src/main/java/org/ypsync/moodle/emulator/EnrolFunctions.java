@@ -38,8 +38,8 @@ final class EnrolFunctions extends SiteFunctions {
                 .key("userid", value(Param.INT)).key("courseid", value(Param.INT))
                 .key("roleid", optional(Param.INT)).build())).build(), this::unenrolUsers, true, true);
         site.fn("core_enrol_get_enrolled_users", single().key("courseid", value(Param.INT))
-                .key("options", multipleDefaultEmpty(single().key("name", value(Param.ALPHANUMEXT))
-                        .key("value", value(Param.RAW)).build())).build(), this::getEnrolledUsers, false, false);
+                .key("options", multipleDefaultEmpty(keyValueDesc("name", Param.ALPHANUMEXT))).build(),
+                this::getEnrolledUsers, false, false);
     }
 
     // ------------------------------------------------------------------ enrolments
@@ -160,13 +160,7 @@ final class EnrolFunctions extends SiteFunctions {
     }
 
     private Map<String, Object> enrolledUserOut(UserRow u, long courseId, long now) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", u.id);
-        m.put("username", u.username);
-        m.put("firstname", u.firstname);
-        m.put("lastname", u.lastname);
-        m.put("fullname", u.firstname + " " + u.lastname);
-        m.put("email", u.email);
+        Map<String, Object> m = UserFunctions.identityOut(u);
         m.put("department", u.department);
         if (!u.idnumber.isEmpty()) m.put("idnumber", u.idnumber);
         m.put("firstaccess", 0L);

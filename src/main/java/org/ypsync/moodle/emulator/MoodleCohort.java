@@ -1,6 +1,5 @@
 package org.ypsync.moodle.emulator;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,23 +19,5 @@ public record MoodleCohort(long id, String idnumber, String name, String descrip
 
     public MoodleCohort withIdnumber(String v) {
         return new MoodleCohort(id, v, name, description, visible, contextId, categoryId, customfields);
-    }
-
-    public MoodleCohort withDescription(String v) {
-        return new MoodleCohort(id, idnumber, name, v, visible, contextId, categoryId, customfields);
-    }
-
-    public MoodleCohort withVisible(boolean v) {
-        return new MoodleCohort(id, idnumber, name, description, v, contextId, categoryId, customfields);
-    }
-
-    public MoodleCohort withCustomField(String shortname, String value) {
-        Map<String, String> cf = new LinkedHashMap<>(customfields);
-        if (value == null) {
-            cf.remove(shortname);
-        } else {
-            cf.put(shortname, value);
-        }
-        return new MoodleCohort(id, idnumber, name, description, visible, contextId, categoryId, cf);
     }
 }

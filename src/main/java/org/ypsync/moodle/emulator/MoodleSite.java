@@ -82,28 +82,9 @@ final class MoodleSite {
         // Ten contexts exist on the recorded site before the first WS write (blocks and the like): context ids
         // of new users, categories and courses line up with the transcripts (first course context is 23).
         db.contextSeq = 11;
-        UserRow guest = new UserRow();
-        guest.id = GUEST_ID;
-        guest.username = "guest";
-        guest.firstname = "Guest user";
-        guest.lastname = " ";
-        guest.email = "root@localhost";
-        guest.description = "This user is a special user that allows read-only access to some courses.";
-        guest.hasPassword = true;
-        guest.timecreated = now;
-        guest.timemodified = now;
-        db.putUser(guest);
-        UserRow admin = new UserRow();
-        admin.id = ADMIN_ID;
-        admin.contextId = 4;
-        admin.username = "admin";
-        admin.firstname = "Admin";
-        admin.lastname = "User";
-        admin.email = "admin@example.invalid";
-        admin.hasPassword = true;
-        admin.timecreated = now;
-        admin.timemodified = now;
-        db.putUser(admin);
+        installUser(GUEST_ID, 0, "guest", "Guest user", " ", "root@localhost", now,
+                "This user is a special user that allows read-only access to some courses.");
+        installUser(ADMIN_ID, 4, "admin", "Admin", "User", "admin@example.invalid", now, "");
         db.userSeq = 3;
         CategoryRow misc = new CategoryRow();
         misc.id = 1;
@@ -127,6 +108,23 @@ final class MoodleSite {
         site.manualEnrolEnabled = false;
         db.putCourse(site);
         db.courseSeq = 2;
+    }
+
+    /** A user of the fresh install (guest, admin), with a password. */
+    private void installUser(long id, long contextId, String username, String firstname, String lastname,
+                             String email, long now, String description) {
+        UserRow u = new UserRow();
+        u.id = id;
+        u.contextId = contextId;
+        u.username = username;
+        u.firstname = firstname;
+        u.lastname = lastname;
+        u.email = email;
+        u.description = description;
+        u.hasPassword = true;
+        u.timecreated = now;
+        u.timemodified = now;
+        db.putUser(u);
     }
 
     // ------------------------------------------------------------------ registry

@@ -1,6 +1,5 @@
 package org.ypsync.moodle.emulator;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A snapshot of one emulated Moodle user (read it from, or hand an edited copy back to, the emulator). */
@@ -8,10 +7,6 @@ public record MoodleUser(long id, String username, String idnumber, String first
                          String auth, boolean suspended, boolean deleted, Map<String, String> customfields) {
     public MoodleUser {
         customfields = Map.copyOf(customfields);
-    }
-
-    public MoodleUser withUsername(String v) {
-        return new MoodleUser(id, v, idnumber, firstname, lastname, email, auth, suspended, deleted, customfields);
     }
 
     public MoodleUser withIdnumber(String v) {
@@ -30,21 +25,7 @@ public record MoodleUser(long id, String username, String idnumber, String first
         return new MoodleUser(id, username, idnumber, firstname, lastname, v, auth, suspended, deleted, customfields);
     }
 
-    public MoodleUser withAuth(String v) {
-        return new MoodleUser(id, username, idnumber, firstname, lastname, email, v, suspended, deleted, customfields);
-    }
-
     public MoodleUser withSuspended(boolean v) {
         return new MoodleUser(id, username, idnumber, firstname, lastname, email, auth, v, deleted, customfields);
-    }
-
-    public MoodleUser withCustomField(String shortname, String value) {
-        Map<String, String> cf = new LinkedHashMap<>(customfields);
-        if (value == null) {
-            cf.remove(shortname);
-        } else {
-            cf.put(shortname, value);
-        }
-        return new MoodleUser(id, username, idnumber, firstname, lastname, email, auth, suspended, deleted, cf);
     }
 }

@@ -5,12 +5,25 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Mutable rows of the emulated tables; every change goes through a copy so a transaction can put the old row back. */
+/**
+ * Mutable rows of the emulated tables; every change goes through a copy so a transaction can put the old row back.
+ */
 final class Records {
     private Records() {
     }
 
-    static final class UserRow {
+    /** A row's fields copied as they are; each row then copies its collections, so the two share nothing mutable. */
+    abstract static class Row implements Cloneable {
+        final Row shallowCopy() {
+            try {
+                return (Row) super.clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static final class UserRow extends Row {
         long id;
         long contextId;
         String username;
@@ -49,48 +62,14 @@ final class Records {
         Map<String, String> preferences = new LinkedHashMap<>();
 
         UserRow copy() {
-            UserRow c = new UserRow();
-            c.id = id;
-            c.contextId = contextId;
-            c.username = username;
-            c.hasPassword = hasPassword;
-            c.auth = auth;
-            c.firstname = firstname;
-            c.lastname = lastname;
-            c.email = email;
-            c.idnumber = idnumber;
-            c.lang = lang;
-            c.theme = theme;
-            c.timezone = timezone;
-            c.calendartype = calendartype;
-            c.department = department;
-            c.institution = institution;
-            c.city = city;
-            c.country = country;
-            c.description = description;
-            c.phone1 = phone1;
-            c.phone2 = phone2;
-            c.address = address;
-            c.firstnamephonetic = firstnamephonetic;
-            c.lastnamephonetic = lastnamephonetic;
-            c.middlename = middlename;
-            c.alternatename = alternatename;
-            c.interests = interests;
-            c.mailformat = mailformat;
-            c.maildisplay = maildisplay;
-            c.suspended = suspended;
-            c.deleted = deleted;
-            c.confirmed = confirmed;
-            c.forcePasswordChange = forcePasswordChange;
-            c.timecreated = timecreated;
-            c.timemodified = timemodified;
+            UserRow c = (UserRow) shallowCopy();
             c.customfields = new LinkedHashMap<>(customfields);
             c.preferences = new LinkedHashMap<>(preferences);
             return c;
         }
     }
 
-    static final class CohortRow {
+    static final class CohortRow extends Row {
         long id;
         long contextId;
         String name;
@@ -107,19 +86,7 @@ final class Records {
         Map<String, String> customfields = new LinkedHashMap<>();
 
         CohortRow copy() {
-            CohortRow c = new CohortRow();
-            c.id = id;
-            c.contextId = contextId;
-            c.name = name;
-            c.idnumber = idnumber;
-            c.description = description;
-            c.descriptionformat = descriptionformat;
-            c.visible = visible;
-            c.theme = theme;
-            c.component = component;
-            c.timecreated = timecreated;
-            c.timemodified = timemodified;
-            c.heap = heap;
+            CohortRow c = (CohortRow) shallowCopy();
             c.customfields = new LinkedHashMap<>(customfields);
             return c;
         }
@@ -139,27 +106,9 @@ final class Records {
         long depth;
         String path;
         String theme = "";
-
-        CategoryRow copy() {
-            CategoryRow c = new CategoryRow();
-            c.id = id;
-            c.contextId = contextId;
-            c.name = name;
-            c.idnumber = idnumber;
-            c.description = description;
-            c.descriptionformat = descriptionformat;
-            c.parent = parent;
-            c.visible = visible;
-            c.visibleold = visibleold;
-            c.timemodified = timemodified;
-            c.depth = depth;
-            c.path = path;
-            c.theme = theme;
-            return c;
-        }
     }
 
-    static final class CourseRow {
+    static final class CourseRow extends Row {
         long id;
         long contextId;
         long category;
@@ -191,41 +140,13 @@ final class Records {
         Map<String, Object> formatOptions = new LinkedHashMap<>();
 
         CourseRow copy() {
-            CourseRow c = new CourseRow();
-            c.id = id;
-            c.contextId = contextId;
-            c.category = category;
-            c.fullname = fullname;
-            c.shortname = shortname;
-            c.idnumber = idnumber;
-            c.summary = summary;
-            c.summaryformat = summaryformat;
-            c.format = format;
-            c.showgrades = showgrades;
-            c.newsitems = newsitems;
-            c.startdate = startdate;
-            c.enddate = enddate;
-            c.maxbytes = maxbytes;
-            c.showreports = showreports;
-            c.visible = visible;
-            c.groupmode = groupmode;
-            c.groupmodeforce = groupmodeforce;
-            c.defaultgroupingid = defaultgroupingid;
-            c.enablecompletion = enablecompletion;
-            c.completionnotify = completionnotify;
-            c.lang = lang;
-            c.theme = theme;
-            c.timecreated = timecreated;
-            c.timemodified = timemodified;
-            c.cacherev = cacherev;
-            c.manualEnrolEnabled = manualEnrolEnabled;
-            c.hasManualInstance = hasManualInstance;
+            CourseRow c = (CourseRow) shallowCopy();
             c.formatOptions = new LinkedHashMap<>(formatOptions);
             return c;
         }
     }
 
-    static final class EnrolmentRow {
+    static final class EnrolmentRow extends Row {
         long userId;
         long courseId;
         long timestart;
@@ -235,13 +156,7 @@ final class Records {
         Set<Long> roles = new LinkedHashSet<>();
 
         EnrolmentRow copy() {
-            EnrolmentRow c = new EnrolmentRow();
-            c.userId = userId;
-            c.courseId = courseId;
-            c.timestart = timestart;
-            c.timeend = timeend;
-            c.status = status;
-            c.timecreated = timecreated;
+            EnrolmentRow c = (EnrolmentRow) shallowCopy();
             c.roles = new LinkedHashSet<>(roles);
             return c;
         }

@@ -177,14 +177,7 @@ final class State {
     // ---- cohorts
 
     void putCohort(CohortRow c) {
-        CohortRow prev = cohorts.put(c.id, c);
-        journal(() -> {
-            if (prev == null) {
-                cohorts.remove(c.id);
-            } else {
-                cohorts.put(c.id, prev);
-            }
-        });
+        put(cohorts, c.id, c);
     }
 
     void removeCohort(long id) {
@@ -213,38 +206,18 @@ final class State {
     }
 
     boolean removeMember(long cohortId, long userId) {
-        LinkedHashMap<Long, Long> m = members.get(cohortId);
-        if (m == null || !m.containsKey(userId)) {
-            return false;
-        }
         // Member lists are always read sorted (by name), so the insertion position need not be restored.
-        Long timeadded = m.remove(userId);
-        journal(() -> m.put(userId, timeadded));
-        return true;
+        return remove(members.get(cohortId), userId);
     }
 
     // ---- categories, courses, enrolments, groups
 
     void putCategory(CategoryRow c) {
-        CategoryRow prev = categories.put(c.id, c);
-        journal(() -> {
-            if (prev == null) {
-                categories.remove(c.id);
-            } else {
-                categories.put(c.id, prev);
-            }
-        });
+        put(categories, c.id, c);
     }
 
     void putCourse(CourseRow c) {
-        CourseRow prev = courses.put(c.id, c);
-        journal(() -> {
-            if (prev == null) {
-                courses.remove(c.id);
-            } else {
-                courses.put(c.id, prev);
-            }
-        });
+        put(courses, c.id, c);
     }
 
     EnrolmentRow enrolment(long courseId, long userId) {
@@ -253,25 +226,33 @@ final class State {
     }
 
     void putEnrolment(EnrolmentRow e) {
-        LinkedHashMap<Long, EnrolmentRow> m = enrolments.computeIfAbsent(e.courseId, k -> new LinkedHashMap<>());
-        EnrolmentRow prev = m.put(e.userId, e);
+        put(enrolments.computeIfAbsent(e.courseId, k -> new LinkedHashMap<>()), e.userId, e);
+    }
+
+    boolean removeEnrolment(long courseId, long userId) {
+        // Enrolled users are always read sorted, so the insertion position need not be restored.
+        return remove(enrolments.get(courseId), userId);
+    }
+
+    /** Puts a row in a table, journalled: undone, the row before (or none) is back. */
+    private <K, V> void put(Map<K, V> table, K key, V row) {
+        V prev = table.put(key, row);
         journal(() -> {
             if (prev == null) {
-                m.remove(e.userId);
+                table.remove(key);
             } else {
-                m.put(e.userId, prev);
+                table.put(key, prev);
             }
         });
     }
 
-    boolean removeEnrolment(long courseId, long userId) {
-        LinkedHashMap<Long, EnrolmentRow> m = enrolments.get(courseId);
-        if (m == null || !m.containsKey(userId)) {
+    /** Removes a row from a table (null: none), journalled; whether there was one. */
+    private <K, V> boolean remove(Map<K, V> table, K key) {
+        if (table == null || !table.containsKey(key)) {
             return false;
         }
-        // Enrolled users are always read sorted, so the insertion position need not be restored.
-        EnrolmentRow prev = m.remove(userId);
-        journal(() -> m.put(userId, prev));
+        V prev = table.remove(key);
+        journal(() -> table.put(key, prev));
         return true;
     }
 }

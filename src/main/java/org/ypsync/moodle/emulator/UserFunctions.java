@@ -32,8 +32,7 @@ final class UserFunctions extends SiteFunctions {
                 this::updateUsers, false, true);
         site.fn("core_user_get_users_by_field", single().key("field", value(Param.ALPHA))
                 .key("values", multiple(value(Param.RAW))).build(), this::getUsersByField, false, false);
-        site.fn("core_user_get_users", single().key("criteria", multiple(single()
-                .key("key", value(Param.ALPHA)).key("value", value(Param.RAW)).build())).build(),
+        site.fn("core_user_get_users", single().key("criteria", multiple(keyValueDesc("key", Param.ALPHA))).build(),
                 this::getUsers, false, false);
         site.fn("core_user_delete_users", single().key("userids", multiple(value(Param.INT))).build(),
                 this::deleteUsers, true, true);
@@ -43,13 +42,7 @@ final class UserFunctions extends SiteFunctions {
 
     /** user_get_user_details as the admin sees it through get_users_by_field / get_users. */
     Map<String, Object> userDetails(UserRow u) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", u.id);
-        m.put("username", u.username);
-        m.put("firstname", u.firstname);
-        m.put("lastname", u.lastname);
-        m.put("fullname", u.firstname + " " + u.lastname);
-        m.put("email", u.email);
+        Map<String, Object> m = identityOut(u);
         if (!u.address.isEmpty()) m.put("address", u.address);
         if (!u.phone1.isEmpty()) m.put("phone1", u.phone1);
         if (!u.phone2.isEmpty()) m.put("phone2", u.phone2);
@@ -77,6 +70,18 @@ final class UserFunctions extends SiteFunctions {
         m.put("profileimageurl", site.imageUrl("f1"));
         List<Object> cf = customFieldsOut(u);
         if (!cf.isEmpty()) m.put("customfields", cf);
+        return m;
+    }
+
+    /** The first keys of every user description Moodle returns: who the user is, by name and e-mail. */
+    static Map<String, Object> identityOut(UserRow u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", u.id);
+        m.put("username", u.username);
+        m.put("firstname", u.firstname);
+        m.put("lastname", u.lastname);
+        m.put("fullname", u.firstname + " " + u.lastname);
+        m.put("email", u.email);
         return m;
     }
 

@@ -16,79 +16,59 @@ final class UserParams {
     private UserParams() {
     }
 
-    private static Single typeValueDesc() {
-        return single().key("type", value(Param.ALPHANUMEXT)).key("value", value(Param.RAW)).build();
-    }
-
     static Single createUserDesc() {
-        return single()
-                .key("createpassword", optional(Param.BOOL))
-                .key("username", value(Param.USERNAME))
-                .key("auth", withDefault(Param.AUTH, "manual"))
-                .key("password", optional(Param.RAW))
-                .key("firstname", value(Param.NOTAGS))
-                .key("lastname", value(Param.NOTAGS))
-                .key("email", value(Param.RAW_TRIMMED))
-                .key("maildisplay", optional(Param.INT))
-                .key("city", optional(Param.NOTAGS))
-                .key("country", optional(Param.ALPHA))
-                .key("timezone", optional(Param.TIMEZONE))
-                .key("description", optional(Param.RAW))
-                .key("firstnamephonetic", optional(Param.NOTAGS))
-                .key("lastnamephonetic", optional(Param.NOTAGS))
-                .key("middlename", optional(Param.NOTAGS))
-                .key("alternatename", optional(Param.NOTAGS))
-                .key("interests", optional(Param.TEXT))
-                .key("idnumber", withDefault(Param.RAW, ""))
-                .key("institution", optional(Param.TEXT))
-                .key("department", optional(Param.TEXT))
-                .key("phone1", optional(Param.NOTAGS))
-                .key("phone2", optional(Param.NOTAGS))
-                .key("address", optional(Param.TEXT))
-                .key("lang", withDefault(Param.LANG, "en"))
-                .key("calendartype", withDefault(Param.PLUGIN, "gregorian"))
-                .key("theme", optional(Param.PLUGIN))
-                .key("mailformat", optional(Param.INT))
-                .key("customfields", multipleOptional(typeValueDesc()))
-                .key("preferences", multipleOptional(single().key("type", value(Param.RAW))
-                        .key("value", value(Param.RAW)).build()))
-                .build();
+        return userDesc(true);
     }
 
     static Single updateUserDesc() {
-        return single()
-                .key("id", value(Param.INT))
-                .key("username", optional(Param.USERNAME))
-                .key("auth", optional(Param.AUTH))
-                .key("suspended", optional(Param.BOOL))
-                .key("password", optional(Param.RAW))
-                .key("firstname", optional(Param.NOTAGS))
-                .key("lastname", optional(Param.NOTAGS))
-                .key("email", optional(Param.RAW_TRIMMED))
+        return userDesc(false);
+    }
+
+    /**
+     * The user structure of create_users ({@code create}) or update_users: the same keys in the same order, but
+     * update names the user by id, may suspend it and change its picture, and requires or defaults nothing.
+     */
+    private static Single userDesc(boolean create) {
+        Desc.Builder b = single();
+        if (create) {
+            b.key("createpassword", optional(Param.BOOL))
+                    .key("username", value(Param.USERNAME))
+                    .key("auth", withDefault(Param.AUTH, "manual"));
+        } else {
+            b.key("id", value(Param.INT))
+                    .key("username", optional(Param.USERNAME))
+                    .key("auth", optional(Param.AUTH))
+                    .key("suspended", optional(Param.BOOL));
+        }
+        b.key("password", optional(Param.RAW))
+                .key("firstname", create ? value(Param.NOTAGS) : optional(Param.NOTAGS))
+                .key("lastname", create ? value(Param.NOTAGS) : optional(Param.NOTAGS))
+                .key("email", create ? value(Param.RAW_TRIMMED) : optional(Param.RAW_TRIMMED))
                 .key("maildisplay", optional(Param.INT))
                 .key("city", optional(Param.NOTAGS))
                 .key("country", optional(Param.ALPHA))
                 .key("timezone", optional(Param.TIMEZONE))
-                .key("description", optional(Param.RAW))
-                .key("userpicture", optional(Param.INT))
-                .key("firstnamephonetic", optional(Param.NOTAGS))
+                .key("description", optional(Param.RAW));
+        if (!create) {
+            b.key("userpicture", optional(Param.INT));
+        }
+        return b.key("firstnamephonetic", optional(Param.NOTAGS))
                 .key("lastnamephonetic", optional(Param.NOTAGS))
                 .key("middlename", optional(Param.NOTAGS))
                 .key("alternatename", optional(Param.NOTAGS))
                 .key("interests", optional(Param.TEXT))
-                .key("idnumber", optional(Param.RAW))
+                .key("idnumber", create ? withDefault(Param.RAW, "") : optional(Param.RAW))
                 .key("institution", optional(Param.TEXT))
                 .key("department", optional(Param.TEXT))
                 .key("phone1", optional(Param.NOTAGS))
                 .key("phone2", optional(Param.NOTAGS))
                 .key("address", optional(Param.TEXT))
-                .key("lang", optional(Param.LANG))
-                .key("calendartype", optional(Param.PLUGIN))
+                .key("lang", create ? withDefault(Param.LANG, "en") : optional(Param.LANG))
+                .key("calendartype", create ? withDefault(Param.PLUGIN, "gregorian") : optional(Param.PLUGIN))
                 .key("theme", optional(Param.PLUGIN))
                 .key("mailformat", optional(Param.INT))
-                .key("customfields", multipleOptional(typeValueDesc()))
-                .key("preferences", multipleOptional(single().key("type", value(Param.RAW))
-                        .key("value", value(Param.RAW)).build()))
+                .key("customfields", multipleOptional(WsValues.keyValueDesc("type", Param.ALPHANUMEXT)))
+                .key("preferences", multipleOptional(WsValues.keyValueDesc("type", Param.RAW)))
                 .build();
     }
 

@@ -87,6 +87,11 @@ final class WsValues {
 
     /** A custom field value as cohorts, courses and groups take it. */
     static Single customFieldDesc() {
-        return single().key("shortname", value(Param.ALPHANUMEXT)).key("value", value(Param.RAW)).build();
+        return keyValueDesc("shortname", Param.ALPHANUMEXT);
+    }
+
+    /** A pair named by {@code key} (a criterion, an option, a type...) with its raw {@code value}. */
+    static Single keyValueDesc(String key, Param type) {
+        return single().key(key, value(type)).key("value", value(Param.RAW)).build();
     }
 }
