@@ -45,6 +45,7 @@ import org.ypsync.store.StoreException;
 public final class CacheStage {
     public static final String RUN = "cacheRun";
     public static final String FETCH = "cacheFetch";
+    private static final Logger LOG = LoggerFactory.getLogger(CacheStage.class);
     private static final Logger REPORT = LoggerFactory.getLogger("ypsync.report");
 
     private final Settings settings;
@@ -246,7 +247,7 @@ public final class CacheStage {
         CacheRun.Fetch fetch = exchange.getProperty(FETCH, CacheRun.Fetch.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = storeError("staging " + (fetch == null ? "cache" : fetch.kind().label()) + " records", cause);
-        LoggerFactory.getLogger(CacheStage.class).error("cache: instance {}: {}", run.getInstance().index(), reason);
+        LOG.error("cache: instance {}: {}", run.getInstance().index(), reason);
         run.fail(reason);
     }
 
