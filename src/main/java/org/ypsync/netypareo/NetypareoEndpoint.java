@@ -22,7 +22,8 @@ public enum NetypareoEndpoint {
     TUTORS("utilisateur/tuteurs", "netypareo.path.tutors"),
     DIPLOMA_GROUPS("formation-longue/groupes?codesPeriode={period}", "netypareo.path.diploma-groups"),
     FC_GROUPS("formation-courte/{from}/{to}/groupes", "netypareo.path.fc-groups"),
-    GROUP_MEMBERS("groupes/{group}/apprenants", "netypareo.path.group-members");
+    GROUP_MEMBERS("groupes/{group}/apprenants", "netypareo.path.group-members"),
+    GROUP_TRAINERS("groupes-personnels/from-planning?codesPeriode={period}", "netypareo.path.group-trainers");
 
     /** Dates in NetYpareo URL paths are DD-MM-YYYY (payload dates are DD/MM/YYYY). */
     public static final DateTimeFormatter PATH_DATE = DateTimeFormatter.ofPattern("dd-MM-uuuu");

@@ -85,6 +85,25 @@ public final class NetypareoMapper {
         return new GroupMember(requiredCode(n, "codeApprenant"));
     }
 
+    /** A group and its trainers: {@code codePersonnel} and/or {@code codesPersonnel}; at least one is required. */
+    public static GroupTrainer groupTrainer(JsonNode n) {
+        int group = requiredCode(n, "codeGroupe");
+        String ctx = "codeGroupe " + group + ": ";
+        java.util.LinkedHashSet<Integer> staff = new java.util.LinkedHashSet<>();
+        Integer one = code(n, "codePersonnel", ctx);
+        if (one != null) {
+            staff.add(one);
+        }
+        List<Integer> many = codes(n, "codesPersonnel", ctx);
+        if (many != null) {
+            staff.addAll(many);
+        }
+        if (staff.isEmpty()) {
+            throw new MalformedRecordException(ctx + "codePersonnel missing");
+        }
+        return new GroupTrainer(group, List.copyOf(staff));
+    }
+
     // ---- field readers (package-private for tests) ----
 
     static int requiredCode(JsonNode n, String field) {

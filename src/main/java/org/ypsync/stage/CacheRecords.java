@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.ypsync.netypareo.Group;
 import org.ypsync.netypareo.GroupMember;
+import org.ypsync.netypareo.GroupTrainer;
 import org.ypsync.netypareo.NetypareoMapper;
 import org.ypsync.netypareo.Period;
 import org.ypsync.netypareo.Site;
@@ -65,6 +66,10 @@ public final class CacheRecords {
             case DIPLOMA_MEMBERS, FC_MEMBERS -> {
                 GroupMember m = NetypareoMapper.groupMember(json);
                 yield List.of(row(kind, "member", fetch.groupCode(), m.studentCode()));
+            }
+            case GROUP_TRAINERS -> {
+                GroupTrainer t = NetypareoMapper.groupTrainer(json);
+                yield t.staffCodes().stream().map(staff -> row(kind, "trainer", t.groupCode(), staff)).toList();
             }
             case TUTOR_STUDENTS -> throw new IllegalArgumentException("tutor links come with their tutor");
         };

@@ -102,9 +102,15 @@ public final class CacheStage {
             return Collections.emptyIterator();
         }
         List<CacheRun.Fetch> fetches = new ArrayList<>();
+        boolean courses = settings.bool("sync.courses.enabled");
         for (String period : diplomaPeriods(run)) {
             fetches.add(new CacheRun.Fetch(CacheKind.DIPLOMA_GROUPS,
                     NetypareoEndpoint.resolve(settings.path("diploma-groups"), Map.of("period", period)), null));
+            if (courses) {
+                // the courses stage enrols the trainers of each group's timetable
+                fetches.add(new CacheRun.Fetch(CacheKind.GROUP_TRAINERS,
+                        NetypareoEndpoint.resolve(settings.path("group-trainers"), Map.of("period", period)), null));
+            }
         }
         LocalDate from = run.getToday().minusDays(settings.integer("sync.fc.window-past-days"));
         LocalDate to = run.getToday().plusDays(settings.integer("sync.fc.window-future-days"));

@@ -28,7 +28,9 @@ public enum CacheKind {
     FC_GROUPS("np_group", "FC", List.of(col("code", "INT")), groupColumns()),
     DIPLOMA_MEMBERS("np_group_member", "DIPLOMA", List.of(col("group_code", "INT"), col("student_code", "INT")),
             List.of()),
-    FC_MEMBERS("np_group_member", "FC", List.of(col("group_code", "INT"), col("student_code", "INT")), List.of());
+    FC_MEMBERS("np_group_member", "FC", List.of(col("group_code", "INT"), col("student_code", "INT")), List.of()),
+    /** Read only when the courses stage is enabled. */
+    GROUP_TRAINERS("np_group_trainer", null, List.of(col("group_code", "INT"), col("staff_code", "INT")), List.of());
 
     /** A column and its SQL type (VARCHAR, INT, BOOLEAN or DATE). */
     public record Column(String name, String type) {

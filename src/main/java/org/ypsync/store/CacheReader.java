@@ -35,6 +35,10 @@ public final class CacheReader {
     public record GroupMemberRow(int instance, String family, int groupCode, int studentCode) {
     }
 
+    /** A staff member who teaches a diploma group (the timetable's pairs). */
+    public record GroupTrainerRow(int instance, int groupCode, int staffCode) {
+    }
+
     private final DataSource dataSource;
 
     public CacheReader(DataSource dataSource) {
@@ -92,6 +96,13 @@ public final class CacheReader {
         Jdbc.query(dataSource, "SELECT instance_index, family, group_code, student_code FROM np_group_member "
                 + "WHERE family = ? AND gone_at IS NULL", rs -> each.accept(new GroupMemberRow(rs.getInt(1),
                 rs.getString(2), rs.getInt(3), rs.getInt(4))), family);
+    }
+
+    /** Current trainers of the diploma groups (gone pairs excluded). */
+    public void groupTrainers(Consumer<GroupTrainerRow> each) {
+        Jdbc.query(dataSource, "SELECT instance_index, group_code, staff_code FROM np_group_trainer "
+                + "WHERE gone_at IS NULL", rs -> each.accept(new GroupTrainerRow(rs.getInt(1), rs.getInt(2),
+                rs.getInt(3))));
     }
 
     static List<Integer> codes(String csv) {

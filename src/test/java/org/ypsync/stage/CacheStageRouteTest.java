@@ -19,11 +19,9 @@ import org.ypsync.EmulatedWorld;
 import org.ypsync.Launcher;
 import org.ypsync.TestMain;
 import org.ypsync.demo.DemoEnvironment;
-import org.ypsync.netypareo.emulator.DataSetGenerator;
 import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.netypareo.emulator.Fault;
-import org.ypsync.netypareo.RecordStream.Envelope;
 import org.ypsync.ops.StageRun;
 import org.ypsync.store.DeadLetterRepository;
 
@@ -45,13 +43,7 @@ class CacheStageRouteTest implements EmulatedWorld.Configured {
     void fresh() throws Exception {
         CacheTables.freshStart(this);
         // fresh data for both instances, same seeds as at start
-        reset(DemoEnvironment.FIRST, 0, Envelope.KEYED, 7L);
-        reset(DemoEnvironment.SECOND, 1, Envelope.ARRAY, 8L);
-    }
-
-    private void reset(String id, int index, Envelope envelope, long seed) {
-        String token = env().properties().get("netypareo." + id + ".token");
-        env().netypareo().addInstance(id, token, envelope, DataSetGenerator.generate(seed, index, DataSetSize.DEMO));
+        CacheTables.freshDemoData(this);
     }
 
     private StageRun cache(boolean force) {

@@ -5,6 +5,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.ypsync.EmulatedWorld;
+import org.ypsync.demo.DemoEnvironment;
+import org.ypsync.netypareo.RecordStream.Envelope;
+import org.ypsync.netypareo.emulator.DataSetGenerator;
+import org.ypsync.netypareo.emulator.DataSetSize;
 import org.ypsync.store.Store;
 
 /**
@@ -13,7 +17,7 @@ import org.ypsync.store.Store;
  */
 final class CacheTables {
     private static final List<String> TABLES = List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor",
-            "np_tutor_student", "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging",
+            "np_tutor_student", "np_group", "np_group_member", "np_group_trainer", "cache_count", "cache_status", "cache_staging",
             "dead_letter", "stage_run");
 
     private CacheTables() {
@@ -24,6 +28,17 @@ final class CacheTables {
         test.env().netypareo().clearFaults();
         test.env().netypareo().resetCounters();
         clear(test.store());
+    }
+
+    /** Both demo instances given fresh data again, with the seeds they started with (7 keyed, 8 arrays). */
+    static void freshDemoData(EmulatedWorld.Configured test) {
+        reset(test, DemoEnvironment.FIRST, 0, Envelope.KEYED, 7L);
+        reset(test, DemoEnvironment.SECOND, 1, Envelope.ARRAY, 8L);
+    }
+
+    private static void reset(EmulatedWorld.Configured test, String id, int index, Envelope envelope, long seed) {
+        String token = test.env().properties().get("netypareo." + id + ".token");
+        test.env().netypareo().addInstance(id, token, envelope, DataSetGenerator.generate(seed, index, DataSetSize.DEMO));
     }
 
     /** Every cache table, the dead letters and the run history emptied. */

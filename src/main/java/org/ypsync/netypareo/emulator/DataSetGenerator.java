@@ -148,6 +148,15 @@ public final class DataSetGenerator {
             d.putStaff(new StaffAccount(code, login, Names.pick(r, Names.LAST), Names.pick(r, Names.FIRST),
                     "p" + code + "." + i + "@cfa.example.org", true, t == 1, siteCodes, false));
         }
+        // the timetable: one or two trainers per diploma group, without drawing from the random sequence (the rest of
+        // the data stays as it was)
+        int firstTrainer = 510000 + i * 10000;
+        for (int g = 0; g < diploma.size() && size.trainers() > 0; g++) {
+            d.addTrainer(diploma.get(g), firstTrainer + g % size.trainers());
+            if (g % 2 == 0 && size.trainers() > 1) {
+                d.addTrainer(diploma.get(g), firstTrainer + (g + 1) % size.trainers());
+            }
+        }
         int admins = Math.max(1, size.trainers() / 5);
         for (int a = 0; a < admins; a++) {
             int code = staffCode++;

@@ -46,6 +46,7 @@ public final class EmulatedData {
     private final Map<Integer, Group> diplomaGroups = new LinkedHashMap<>();
     private final Map<Integer, Group> fcGroups = new LinkedHashMap<>();
     private final Map<Integer, Set<Integer>> members = new HashMap<>();
+    private final Map<Integer, Set<Integer>> trainers = new HashMap<>();
     private final Map<String, List<JsonNode>> rawExtras = new HashMap<>();
     private int lastStudentCode;
 
@@ -315,12 +316,33 @@ public final class EmulatedData {
         members.get(code).clear();
     }
 
-    /** Removes the group and its memberships. */
+    /** Removes the group, its memberships and its trainers. */
     public synchronized void removeGroup(int code) {
         if (diplomaGroups.remove(code) == null) {
             require(fcGroups.remove(code), "group", code);
         }
         members.remove(code);
+        trainers.remove(code);
+    }
+
+    /** Staff codes of the trainers the timetable gives a diploma group, in the order they were added. */
+    public synchronized List<Integer> trainers(int groupCode) {
+        Set<Integer> t = trainers.get(groupCode);
+        return t == null ? List.of() : List.copyOf(t);
+    }
+
+    /** A staff member now teaches the group (a session of theirs in its timetable). */
+    public synchronized void addTrainer(int groupCode, int staffCode) {
+        require(diplomaGroups.get(groupCode), "diploma group", groupCode);
+        trainers.computeIfAbsent(groupCode, k -> new LinkedHashSet<>()).add(staffCode);
+    }
+
+    /** A staff member no longer teaches the group. */
+    public synchronized void removeTrainer(int groupCode, int staffCode) {
+        Set<Integer> t = trainers.get(groupCode);
+        if (t == null || !t.remove(staffCode)) {
+            throw new NoSuchElementException("staff member " + staffCode + " does not teach group " + groupCode);
+        }
     }
 
     public synchronized void addMember(int groupCode, int studentCode) {

@@ -51,7 +51,9 @@ import org.ypsync.netypareo.TutorAccount;
  * {@code index.php/r/v1/} + one of: {@code sites}, {@code periodes}, {@code utilisateur/apprenants},
  * {@code utilisateur/personnels}, {@code utilisateur/tuteurs}, {@code formation-longue/groupes} (filters
  * {@code codesPeriode}, {@code codesSite}), {@code formation-courte/<DD-MM-YYYY>/<DD-MM-YYYY>/groupes} (the FC groups
- * whose dates overlap the window), {@code groupes/<code>/apprenants} (an unknown group has no members). Anything
+ * whose dates overlap the window), {@code groupes/<code>/apprenants} (an unknown group has no members),
+ * {@code groupes-personnels/from-planning} (filters {@code codesPeriode}, {@code codesPersonnel}: one record per diploma
+ * group and trainer of its timetable). Anything
  * else answers 404; a missing or wrong X-Auth-Token answers 401. Answers are streamed with a JsonGenerator.
  * Faults can be injected per instance and path prefix ({@link #fault}); requests are counted per path.
  */
@@ -485,6 +487,25 @@ public final class NetypareoEmulator implements AutoCloseable {
                 return records(groups, g -> Integer.toString(g.code()), NetypareoEmulator::writeGroup,
                         data.rawRecords(path));
             }
+            case "groupes-personnels/from-planning" -> {
+                Set<Integer> periods = codes(params.get("codesPeriode"));
+                Set<Integer> staff = codes(params.get("codesPersonnel"));
+                List<TrainerRow> rows = new ArrayList<>();
+                synchronized (data) {
+                    for (Group g : data.diplomaGroups()) {
+                        if (periods != null && !periods.contains(g.periodCode())) {
+                            continue;
+                        }
+                        for (Integer code : data.trainers(g.code())) {
+                            if (staff == null || staff.contains(code)) {
+                                rows.add(new TrainerRow(g.code(), g.name(), code));
+                            }
+                        }
+                    }
+                }
+                return records(rows, t -> t.groupCode() + "-" + t.staffCode(), NetypareoEmulator::writeTrainer,
+                        data.rawRecords(path));
+            }
             default -> {
                 // patterns below
             }
@@ -523,6 +544,9 @@ public final class NetypareoEmulator implements AutoCloseable {
     }
 
     private record MemberRow(int code, String lastName, String firstName, int groupCode) {
+    }
+
+    private record TrainerRow(int groupCode, String groupName, int staffCode) {
     }
 
     private interface RecordWriter<T> {
@@ -653,6 +677,14 @@ public final class NetypareoEmulator implements AutoCloseable {
         g.writeObjectFieldStart("informationsCourantes");
         g.writeNumberField("codeGroupe", m.groupCode());
         g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void writeTrainer(JsonGenerator g, TrainerRow t) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("codeGroupe", t.groupCode());
+        g.writeStringField("nomGroupe", t.groupName());
+        g.writeNumberField("codePersonnel", t.staffCode());
         g.writeEndObject();
     }
 
