@@ -44,6 +44,7 @@ import org.ypsync.store.Store;
 public class YpsyncConfiguration implements CamelConfiguration {
     /** NetYpareo calls of one instance in flight when netypareo.fetch-concurrency is not set. */
     public static final int DEFAULT_FETCH_CONCURRENCY = 4;
+    private static final int CACHE_STAGING_WRITERS = 2;
 
     /** The moodle.* keys, as the Moodle client reads them; the token is registered as a secret. */
     static MoodleSettings moodleSettings(Settings settings) {
@@ -134,9 +135,10 @@ public class YpsyncConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("stageRuns", stageRuns);
         registry.bind("cacheBatchStrategy", new CacheBatchStrategy());
-        // Camel's aggregator hands completed batches to a thread of its own unless told otherwise; the cache stage
-        // needs each batch written before the split goes on, so the caller waits for it (on another thread: see
-        // BatchExecutor for why not in the caller's own thread).
+        // The cache's staging batches are written on threads of their own, two at a time (the store's writes take the
+        // CPU; more side by side only contend): a fetch hands its batch over and goes on, so its NetYpareo lane is
+        // not held while the store writes; a third batch waits for a free writer. The instance's route waits for all
+        // of them before its last rows and the apply (see BatchExecutor for why not in the caller's own thread).
         // The cache stage reads NetYpareo side by side: instances in parallel (cacheInstanceExecutor), and within
         // one instance at most netypareo.fetch-concurrency calls in flight (the run's lanes): per instance, its fetches
         // in flight and the split handing them out (which waits for a free lane) take threads of cacheFetchExecutor.
@@ -150,8 +152,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
                 fetchConcurrency));
         registry.bind("cacheFetchExecutor", pools.newFixedThreadPool(this, "ypsync-cache-fetch",
                 fetchConcurrency * (fetchConcurrency + 1)));
-        registry.bind("callerRunsExecutor", new BatchExecutor("ypsync-cache-batch", fetchConcurrency * fetchConcurrency,
-                true));
+        registry.bind("cacheStagingExecutor", new BatchExecutor("ypsync-cache-batch", CACHE_STAGING_WRITERS, false));
         // Moodle batches: at most moodle.write-concurrency calls in flight; each split waits for all of its batches
         // before the stage's next step (routes/moodle.camel.yaml).
         registry.bind("moodleBatchExecutor", new BatchExecutor("ypsync-moodle-batch",

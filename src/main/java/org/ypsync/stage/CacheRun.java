@@ -52,6 +52,8 @@ public final class CacheRun {
     private final List<String> header = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Fetch> queue = new ArrayDeque<>();
     private int inFlight;
+    private int heavyInFlight;
+    private final int concurrency;
     private Function<Fetch, List<Fetch>> followUps = f -> List.of();
     private final List<Map<String, Object>> unstaged = new ArrayList<>();
     private final Map<Fetch, Set<Integer>> groupsByFetch = new ConcurrentHashMap<>();
@@ -71,6 +73,7 @@ public final class CacheRun {
         this.today = today;
         this.delta = delta;
         this.lanes = new Semaphore(concurrency);
+        this.concurrency = concurrency;
     }
 
     CacheDelta delta() {
@@ -116,13 +119,39 @@ public final class CacheRun {
                     if (isFailed() || queue.isEmpty()) {
                         return Fetch.NOTHING;
                     }
-                    next = queue.remove();
+                    next = take();
                     inFlight++;
                 }
                 lanes.acquireUninterruptibly();
                 return next;
             }
         };
+    }
+
+    /**
+     * The next fetch to hand out, the queue's lock held: the first in line, unless the big account answers (whose
+     * mapping and staging take the CPU for seconds) already hold half the lanes and a light call is waiting (a
+     * group's members: the latency of its call costs nothing while the big ones are mapped).
+     */
+    private Fetch take() {
+        if (heavyInFlight >= Math.max(1, concurrency / 2)) {
+            for (Iterator<Fetch> it = queue.iterator(); it.hasNext(); ) {
+                Fetch f = it.next();
+                if (!heavy(f)) {
+                    it.remove();
+                    return f;
+                }
+            }
+        }
+        Fetch f = queue.remove();
+        if (heavy(f)) {
+            heavyInFlight++;
+        }
+        return f;
+    }
+
+    private static boolean heavy(Fetch f) {
+        return f.kind() == CacheKind.STUDENTS || f.kind() == CacheKind.STAFF || f.kind() == CacheKind.TUTORS;
     }
 
     /**
@@ -141,6 +170,9 @@ public final class CacheRun {
         synchronized (queue) {
             queue.addAll(next);
             inFlight--;
+            if (heavy(fetch)) {
+                heavyInFlight--;
+            }
             queue.notifyAll();
         }
         lanes.release();

@@ -41,8 +41,11 @@ public final class CacheApplySql {
             out.add(new Statement("INSERT INTO cache_count (instance_index, kind, read_count, new_count, changed_count,"
                     + " gone_count, accepted_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     List.of(instanceIndex, kind.name(), k.read(), k.created(), k.changed(), k.gone(), k.read())));
-            if (k.created() + k.changed() > 0) {
+            if (k.changed() > 0) {
                 out.add(merge(kind, runId, instanceIndex, ts));
+            } else if (k.created() > 0) {
+                // only records the table does not hold (a first load): inserted, without matching every row
+                out.add(insert(kind, runId, instanceIndex, ts));
             }
             if (k.gone() > 0) {
                 out.add(markGone(kind, runId, instanceIndex, ts));
@@ -81,30 +84,51 @@ public final class CacheApplySql {
         return on.toString();
     }
 
+    /** The columns and values of a new row, from the staged row {@code s}. */
+    private record NewRow(String columns, String values) {
+        static NewRow of(CacheKind kind) {
+            StringJoiner insertCols = new StringJoiner(", ");
+            StringJoiner insertVals = new StringJoiner(", ");
+            insertCols.add("instance_index");
+            insertVals.add("?");
+            if (kind.family() != null) {
+                insertCols.add("family");
+                insertVals.add("?");
+            }
+            for (CacheKind.Column col : kind.columns()) {
+                insertCols.add(col.name());
+                insertVals.add("s." + col.name());
+            }
+            insertCols.add("content_hash").add("first_seen_at").add("changed_at");
+            insertVals.add("s.content_hash").add("?").add("?");
+            return new NewRow(insertCols.toString(), insertVals.toString());
+        }
+    }
+
+    /** New records only: one INSERT ... SELECT of the staged rows. */
+    private static Statement insert(CacheKind kind, String runId, int instanceIndex, Timestamp ts) {
+        NewRow row = NewRow.of(kind);
+        String sql = "INSERT INTO " + kind.table() + " (" + row.columns() + ") SELECT " + row.values() + " FROM "
+                + source(kind, false) + " s";
+        List<Object> params = new ArrayList<>(scopeParams(kind, instanceIndex));
+        params.add(ts);
+        params.add(ts);
+        params.add(runId);
+        params.add(kind.name());
+        return new Statement(sql, params);
+    }
+
     private static Statement merge(CacheKind kind, String runId, int instanceIndex, Timestamp ts) {
         StringJoiner set = new StringJoiner(", ");
         for (CacheKind.Column d : kind.dataColumns()) {
             set.add(d.name() + " = s." + d.name());
         }
         set.add("content_hash = s.content_hash").add("changed_at = ?").add("gone_at = NULL");
-        StringJoiner insertCols = new StringJoiner(", ");
-        StringJoiner insertVals = new StringJoiner(", ");
-        insertCols.add("instance_index");
-        insertVals.add("?");
-        if (kind.family() != null) {
-            insertCols.add("family");
-            insertVals.add("?");
-        }
-        for (CacheKind.Column col : kind.columns()) {
-            insertCols.add(col.name());
-            insertVals.add("s." + col.name());
-        }
-        insertCols.add("content_hash").add("first_seen_at").add("changed_at");
-        insertVals.add("s.content_hash").add("?").add("?");
+        NewRow row = NewRow.of(kind);
         String sql = "MERGE INTO " + kind.table() + " t USING " + source(kind, false) + " s ON (" + scope(kind, "t")
                 + " AND " + keyMatch(kind) + ")"
                 + " WHEN MATCHED AND (t.content_hash <> s.content_hash OR t.gone_at IS NOT NULL) THEN UPDATE SET " + set
-                + " WHEN NOT MATCHED THEN INSERT (" + insertCols + ") VALUES (" + insertVals + ")";
+                + " WHEN NOT MATCHED THEN INSERT (" + row.columns() + ") VALUES (" + row.values() + ")";
         List<Object> params = new ArrayList<>(List.of(runId, kind.name()));
         params.addAll(scopeParams(kind, instanceIndex));
         params.add(ts);

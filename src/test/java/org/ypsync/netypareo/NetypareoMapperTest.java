@@ -181,6 +181,17 @@ class NetypareoMapperTest {
     }
 
     @Test
+    void mapsTheTrainersOfAGroupWithOneOrManyStaffCodes() {
+        assertEquals(new GroupTrainer(846000, List.of(510000)), NetypareoMapper.groupTrainer(
+                json("{\"codeGroupe\":846000,\"nomGroupe\":\"BTS\",\"codePersonnel\":510000}")));
+        assertEquals(new GroupTrainer(846000, List.of(510000, 510001)), NetypareoMapper.groupTrainer(
+                json("{\"codeGroupe\":\"846000\",\"codePersonnel\":510000,\"codesPersonnel\":[510000,510001]}")));
+        assertEquals("codeGroupe 846000: codePersonnel missing",
+                reason(NetypareoMapper::groupTrainer, "{\"codeGroupe\":846000,\"codesPersonnel\":[]}"));
+        assertEquals("codeGroupe missing", reason(NetypareoMapper::groupTrainer, "{\"codePersonnel\":510000}"));
+    }
+
+    @Test
     void contentHashIsStableAndSeesEveryField() {
         StudentAccount a = new StudentAccount(1, "l", "N", "P", "e@x", 10, 1, true, null);
         assertEquals(a.contentHash(), new StudentAccount(1, "l", "N", "P", "e@x", 10, 1, true, null).contentHash());
