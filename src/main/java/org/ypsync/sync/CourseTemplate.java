@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class CourseTemplate {
     /** The group's fields a template may name; {prefix} is "" for instance 0, "n_" for instance n. */
     public static final List<String> FIELDS = List.of("prefix", "codeGroupe", "nomGroupe", "abregeGroupe",
-            "codeSite", "nomSite", "abregeSite", "codePeriode", "codeFormation", "annee");
+            "codeSite", "nomSite", "abregeSite", "codePeriode", "codeFormation");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final Set<String> KNOWN = Set.copyOf(FIELDS);
 

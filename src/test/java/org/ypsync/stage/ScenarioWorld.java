@@ -42,6 +42,8 @@ final class ScenarioWorld implements AutoCloseable {
     final DemoEnvironment env;
     /** Between ypsync and the Moodle emulator: the fields each write carried. */
     final RecordingProxy proxy;
+    /** The emulated Moodle's courses, read and edited by hand. */
+    final org.ypsync.moodle.emulator.EmulatedCourses courses;
     /** What the Camel Main of each test gets on top of its {@code @CamelMainTest} properties. */
     final Map<String, String> properties = new TreeMap<>();
     /** idnumbers of accounts made by hand in Moodle for a test: nobody in NetYpareo, and not ypsync's. */
@@ -78,6 +80,7 @@ final class ScenarioWorld implements AutoCloseable {
         this.allowSharedEmail = Boolean.parseBoolean(settings.getOrDefault("moodle.allow-shared-email", "false"));
         env.moodle().allowAccountsSameEmail(allowSharedEmail);
         this.proxy = new RecordingProxy(env.moodle().url());
+        this.courses = new org.ypsync.moodle.emulator.EmulatedCourses(env.moodle());
         properties.putAll(env.properties());
         properties.put("moodle.url", proxy.url());
         properties.putAll(extra);
@@ -164,7 +167,8 @@ final class ScenarioWorld implements AutoCloseable {
         try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
                     "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",
-                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member", "moodle_field_state")) {
+                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member", "moodle_field_state",
+                    "np_group_trainer", "moodle_course_category_link", "moodle_course_link", "moodle_enrolment_link")) {
                 st.execute("DELETE FROM " + t);
             }
         }
@@ -179,6 +183,7 @@ final class ScenarioWorld implements AutoCloseable {
         for (MoodleCohort c : m.cohorts()) {
             m.deleteCohort(c.id());
         }
+        courses.clear();
         m.resetCounters();
         proxy.clear();
         foreign.clear();
