@@ -2,14 +2,18 @@ package org.ypsync.stage;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import org.ypsync.netypareo.NetypareoInstance;
 import org.ypsync.netypareo.Period;
 import org.ypsync.ops.RunStart;
@@ -26,6 +30,12 @@ public final class CacheRun {
 
     /** One endpoint call: the kind of records it gives and its resolved path (group code for members). */
     public record Fetch(CacheKind kind, String path, Integer groupCode) {
+        /** No call: what the split is handed when the fetches in flight gave nothing more to read. */
+        public static final Fetch NOTHING = new Fetch(null, null, null);
+
+        public boolean isNothing() {
+            return kind == null;
+        }
     }
 
     private final RunStart start = RunStart.now();
@@ -40,6 +50,11 @@ public final class CacheRun {
     private final CacheDelta delta;
     private final Semaphore lanes;
     private final List<String> header = Collections.synchronizedList(new ArrayList<>());
+    private final Deque<Fetch> queue = new ArrayDeque<>();
+    private int inFlight;
+    private Function<Fetch, List<Fetch>> followUps = f -> List.of();
+    private final List<Map<String, Object>> unstaged = new ArrayList<>();
+    private final Map<Fetch, Set<Integer>> groupsByFetch = new ConcurrentHashMap<>();
     private volatile String failure;
     private volatile boolean closed;
 
@@ -63,30 +78,98 @@ public final class CacheRun {
     }
 
     /**
-     * The fetches as the split reads them: each one waits for a free lane (at most the concurrency's worth of this
-     * instance's calls in flight, its route gives the lane back when done, see {@link #laneDone}); once an endpoint
-     * failed, no more fetches.
+     * The run's fetches as its one split reads them, in the order their dependencies allow: {@code first} at once,
+     * then what {@code followUps} gives for each fetch once it is done (the diploma group lists once the periods are
+     * read, a group list's members once it answered). Each fetch waits for a free lane (at most the concurrency's
+     * worth of this instance's calls in flight; its route gives the lane back when done, see {@link #done}).
+     * <p>
+     * Only {@code next} waits: Camel's parallel split asks {@code hasNext} before it processes the fetch it just
+     * took, on the same thread, so {@code hasNext} must answer at once. While fetches are in flight it says yes, and
+     * {@code next} waits for what they give; when they gave nothing, {@code next} gives {@link Fetch#NOTHING}, which
+     * the route skips. Once an endpoint failed, no more fetches.
      */
-    Iterator<Fetch> inLanes(List<Fetch> fetches) {
-        Iterator<Fetch> all = fetches.iterator();
+    Iterator<Fetch> fetches(List<Fetch> first, Function<Fetch, List<Fetch>> followUps) {
+        synchronized (queue) {
+            queue.addAll(first);
+            this.followUps = followUps;
+        }
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return !isFailed() && all.hasNext();
+                synchronized (queue) {
+                    return !isFailed() && (!queue.isEmpty() || inFlight > 0);
+                }
             }
 
             @Override
             public Fetch next() {
-                Fetch next = all.next();
+                Fetch next;
+                synchronized (queue) {
+                    while (queue.isEmpty() && inFlight > 0 && !isFailed()) {
+                        try {
+                            queue.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            fail("interrupted while reading NetYpareo");
+                        }
+                    }
+                    if (isFailed() || queue.isEmpty()) {
+                        return Fetch.NOTHING;
+                    }
+                    next = queue.remove();
+                    inFlight++;
+                }
                 lanes.acquireUninterruptibly();
                 return next;
             }
         };
     }
 
-    /** A fetch handed out by {@link #inLanes} is done (answered, failed or skipped). */
-    void laneDone() {
+    /**
+     * A fetch handed out by {@link #fetches} is done (answered, failed or skipped): its lane is free, and what
+     * depends on it can be read, unless the run failed.
+     */
+    void done(Fetch fetch) {
+        List<Fetch> next = List.of();
+        if (!isFailed()) {
+            try {
+                next = followUps.apply(fetch);
+            } catch (RuntimeException e) {
+                fail("cannot plan the fetches after " + fetch.path() + ": " + e.getMessage());
+            }
+        }
+        synchronized (queue) {
+            queue.addAll(next);
+            inFlight--;
+            queue.notifyAll();
+        }
         lanes.release();
+    }
+
+    /**
+     * A batch of rows to stage, gathered across the run's fetches (a group's members are a few rows: one insert per
+     * group would hold its lane for a round trip to the store each time): whole batches of {@code batchSize} rows
+     * come out, the rest stays for the next call or for {@link #unstaged}.
+     */
+    List<Map<String, Object>> toStage(List<Map<String, Object>> rows, int batchSize) {
+        synchronized (unstaged) {
+            unstaged.addAll(rows);
+            if (unstaged.size() < batchSize) {
+                return List.of();
+            }
+            List<Map<String, Object>> batch = new ArrayList<>(unstaged);
+            unstaged.clear();
+            return batch;
+        }
+    }
+
+    /** The rows gathered and not staged yet, once every fetch is done. */
+    List<Map<String, Object>> unstaged() {
+        synchronized (unstaged) {
+            List<Map<String, Object>> rest = new ArrayList<>(unstaged);
+            unstaged.clear();
+            return rest;
+        }
     }
 
     /** The report's header lines, printed with the summary so that instances read side by side do not interleave. */
@@ -123,9 +206,14 @@ public final class CacheRun {
         return failure;
     }
 
-    synchronized void fail(String reason) {
-        if (failure == null) {
-            failure = reason;
+    void fail(String reason) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = reason;
+            }
+        }
+        synchronized (queue) {
+            queue.notifyAll();
         }
     }
 
@@ -174,12 +262,15 @@ public final class CacheRun {
         }
     }
 
-    void group(CacheKind kind, int code) {
-        (kind == CacheKind.FC_GROUPS ? fcGroups : diplomaGroups).add(code);
+    /** A group the fetch of a group list gave. */
+    void group(Fetch list, int code) {
+        groupsByFetch.computeIfAbsent(list, k -> ConcurrentHashMap.newKeySet()).add(code);
     }
 
-    Set<Integer> groups(CacheKind kind) {
-        return Set.copyOf(kind == CacheKind.FC_GROUPS ? fcGroups : diplomaGroups);
+    /** The groups a group list gave, each once per run (a group listed by two lists is asked for once). */
+    List<Integer> newGroups(Fetch list) {
+        Set<Integer> asked = list.kind() == CacheKind.FC_GROUPS ? fcGroups : diplomaGroups;
+        return groupsByFetch.getOrDefault(list, Set.of()).stream().sorted().filter(asked::add).toList();
     }
 
     void note(String note) {

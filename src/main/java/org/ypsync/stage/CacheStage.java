@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +55,13 @@ public final class CacheStage {
     private final DeadLetters deadLetters;
 
     private final int concurrency;
+    private final int batchSize;
 
     /** {@code concurrency}: the calls of one instance in flight at most (netypareo.fetch-concurrency). */
     public CacheStage(Settings settings, CacheRepository cache, CacheApply apply, CacheStatusRepository status,
                       DeadLetters deadLetters, int concurrency) {
         this.concurrency = concurrency;
+        this.batchSize = settings.integer("ypsync.cache.batch-size");
         this.apply = apply;
         this.settings = settings;
         this.cache = cache;
@@ -86,21 +87,37 @@ public final class CacheStage {
         run.header("Updating cache status for instance " + instance.index());
     }
 
-    /** The endpoints every run reads first, side by side. */
-    public Iterator<CacheRun.Fetch> accountFetches(Exchange exchange) {
-        return run(exchange).inLanes(List.of(new CacheRun.Fetch(CacheKind.SITES, settings.path("sites"), null),
-                new CacheRun.Fetch(CacheKind.PERIODS, settings.path("periods"), null),
+    /**
+     * Every endpoint of the run, in the order their dependencies allow, for the route's one split: the accounts,
+     * the periods and the FC groups (of the date window) at once; the diploma groups of the configured periods (and,
+     * for the courses stage, their trainers) once the periods are read; a group's members once its list answered.
+     */
+    public Iterator<CacheRun.Fetch> fetches(Exchange exchange) {
+        CacheRun run = run(exchange);
+        LocalDate from = run.getToday().minusDays(settings.integer("sync.fc.window-past-days"));
+        LocalDate to = run.getToday().plusDays(settings.integer("sync.fc.window-future-days"));
+        // the biggest answers first: they take longest
+        return run.fetches(List.of(new CacheRun.Fetch(CacheKind.PERIODS, settings.path("periods"), null),
                 new CacheRun.Fetch(CacheKind.STUDENTS, settings.path("students"), null),
+                new CacheRun.Fetch(CacheKind.FC_GROUPS, NetypareoEndpoint.resolve(settings.path("fc-groups"),
+                        NetypareoEndpoint.window(from, to)), null),
                 new CacheRun.Fetch(CacheKind.STAFF, settings.path("staff"), null),
-                new CacheRun.Fetch(CacheKind.TUTORS, settings.path("tutors"), null)));
+                new CacheRun.Fetch(CacheKind.TUTORS, settings.path("tutors"), null),
+                new CacheRun.Fetch(CacheKind.SITES, settings.path("sites"), null)),
+                done -> followUps(run, done));
     }
 
-    /** Diploma groups of the configured periods (the current one by default) and FC groups of the window. */
-    public Iterator<CacheRun.Fetch> groupFetches(Exchange exchange) {
-        CacheRun run = run(exchange);
-        if (run.isFailed()) {
-            return Collections.emptyIterator();
-        }
+    /** What can be read once {@code done} is: the fetches that need its answer. */
+    private List<CacheRun.Fetch> followUps(CacheRun run, CacheRun.Fetch done) {
+        return switch (done.kind()) {
+            case PERIODS -> diplomaGroupFetches(run);
+            case DIPLOMA_GROUPS, FC_GROUPS -> memberFetches(run, done);
+            default -> List.of();
+        };
+    }
+
+    /** Diploma groups of the configured periods (the current one by default). */
+    private List<CacheRun.Fetch> diplomaGroupFetches(CacheRun run) {
         List<CacheRun.Fetch> fetches = new ArrayList<>();
         boolean courses = settings.bool("sync.courses.enabled");
         for (String period : diplomaPeriods(run)) {
@@ -112,11 +129,7 @@ public final class CacheStage {
                         NetypareoEndpoint.resolve(settings.path("group-trainers"), Map.of("period", period)), null));
             }
         }
-        LocalDate from = run.getToday().minusDays(settings.integer("sync.fc.window-past-days"));
-        LocalDate to = run.getToday().plusDays(settings.integer("sync.fc.window-future-days"));
-        fetches.add(new CacheRun.Fetch(CacheKind.FC_GROUPS, NetypareoEndpoint.resolve(settings.path("fc-groups"),
-                NetypareoEndpoint.window(from, to)), null));
-        return run.inLanes(fetches);
+        return fetches;
     }
 
     private List<String> diplomaPeriods(CacheRun run) {
@@ -137,26 +150,20 @@ public final class CacheStage {
         return out;
     }
 
-    /** The members of every group read in this run. */
-    public Iterator<CacheRun.Fetch> memberFetches(Exchange exchange) {
-        CacheRun run = run(exchange);
-        if (run.isFailed()) {
-            return Collections.emptyIterator();
+    /** The members of every group a group list gave, once it answered. */
+    private List<CacheRun.Fetch> memberFetches(CacheRun run, CacheRun.Fetch list) {
+        if (!run.fetchedKinds().contains(list.kind())) {
+            return List.of();
         }
+        CacheKind members = list.kind() == CacheKind.FC_GROUPS ? CacheKind.FC_MEMBERS : CacheKind.DIPLOMA_MEMBERS;
+        // The groups were read, so their member lists are complete even when there is no group at all.
+        run.fetched(members);
         List<CacheRun.Fetch> fetches = new ArrayList<>();
-        for (CacheKind groups : List.of(CacheKind.DIPLOMA_GROUPS, CacheKind.FC_GROUPS)) {
-            if (!run.fetchedKinds().contains(groups)) {
-                continue;
-            }
-            CacheKind members = groups == CacheKind.FC_GROUPS ? CacheKind.FC_MEMBERS : CacheKind.DIPLOMA_MEMBERS;
-            // The groups were read, so their member lists are complete even when there is no group at all.
-            run.fetched(members);
-            for (Integer code : run.groups(groups).stream().sorted().toList()) {
-                fetches.add(new CacheRun.Fetch(members, NetypareoEndpoint.resolve(settings.path("group-members"),
-                        Map.of("group", String.valueOf(code))), code));
-            }
+        for (Integer code : run.newGroups(list)) {
+            fetches.add(new CacheRun.Fetch(members, NetypareoEndpoint.resolve(settings.path("group-members"),
+                    Map.of("group", String.valueOf(code))), code));
         }
-        return run.inLanes(fetches);
+        return fetches;
     }
 
     /**
@@ -165,10 +172,14 @@ public final class CacheStage {
      */
     public void lane(Exchange exchange) {
         CacheRun run = run(exchange);
+        CacheRun.Fetch fetch = exchange.getIn().getBody(CacheRun.Fetch.class);
+        if (fetch.isNothing()) {
+            return;
+        }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                run.laneDone();
+                run.done(fetch);
             }
         });
     }
@@ -200,7 +211,7 @@ public final class CacheStage {
         StagedRecord first = rows.get(0);
         switch (fetch.kind()) {
             case PERIODS -> run.period(org.ypsync.netypareo.NetypareoMapper.period(exchange.getIn().getBody(JsonNode.class)));
-            case DIPLOMA_GROUPS, FC_GROUPS -> run.group(fetch.kind(), (Integer) first.values().get(0));
+            case DIPLOMA_GROUPS, FC_GROUPS -> run.group(fetch, (Integer) first.values().get(0));
             default -> { }
         }
         return rows;
@@ -220,8 +231,9 @@ public final class CacheStage {
 
     /**
      * A batch of records as rows of the staging table, for the route's {@code sql:} insert: only the new, changed
-     * and returning ones (an unchanged record is counted as read and not written). A record NetYpareo listed twice
-     * in one answer is a dead letter and the first one is kept.
+     * and returning ones (an unchanged record is counted as read and not written), gathered across the run's
+     * fetches into batches of ypsync.cache.batch-size rows (an empty list until one is full). A record NetYpareo
+     * listed twice in one answer is a dead letter and the first one is kept.
      */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> stage(Exchange exchange) {
@@ -240,7 +252,13 @@ public final class CacheStage {
                         "NetYpareo listed this record twice in one answer; the first one is kept", "duplicate", null);
             }
         }
-        return out;
+        return run.toStage(out, batchSize);
+    }
+
+    /** The rows {@link #stage} gathered and did not stage yet, once every fetch is done. */
+    public List<Map<String, Object>> unstaged(Exchange exchange) {
+        CacheRun run = run(exchange);
+        return run.isFailed() ? List.of() : run.unstaged();
     }
 
     /**

@@ -18,6 +18,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.ypsync.TestMain;
+import org.ypsync.netypareo.NetypareoEndpoint;
 import org.ypsync.netypareo.NetypareoHttp;
 import org.ypsync.ops.StageRun;
 import org.ypsync.ops.StageRunner;
@@ -46,14 +47,18 @@ class CacheRouteAdviceTest {
                     .run("cache", false, false).get(0);
             assertEquals(StageRun.Outcome.OK, run.outcome(), run.summary());
 
-            // sites, periods, students, staff and tutors (side by side, netypareo.fetch-concurrency at once, so in
-            // any order), then the diploma groups of the current period and the FC groups, then the members of the
-            // one diploma group
+            // every call side by side (netypareo.fetch-concurrency at once, so in any order), each once what it
+            // needs has answered: the diploma groups of the current period after the periods, the members of the
+            // one diploma group after its group list
             List<String> paths = netypareo.getExchanges().stream()
                     .map(e -> e.getProperty("netypareoPath", String.class)).toList();
             assertEquals(Set.of("sites", "periodes", "utilisateur/apprenants", "utilisateur/personnels",
-                    "utilisateur/tuteurs"), Set.copyOf(paths.subList(0, 5)), paths.toString());
-            assertEquals("groupes/846000/apprenants", paths.get(paths.size() - 1), paths.toString());
+                    "utilisateur/tuteurs", "formation-longue/groupes?codesPeriode=16", "groupes/846000/apprenants",
+                    "formation-courte/" + fcFrom() + "/" + fcTo() + "/groupes"), Set.copyOf(paths), paths.toString());
+            assertEquals(8, paths.size(), "each endpoint once: " + paths);
+            assertTrue(paths.indexOf("periodes") < paths.indexOf("formation-longue/groupes?codesPeriode=16"));
+            assertTrue(paths.indexOf("formation-longue/groupes?codesPeriode=16")
+                    < paths.indexOf("groupes/846000/apprenants"));
             for (Exchange e : netypareo.getExchanges()) {
                 assertEquals(TOKEN, e.getIn().getHeader(NetypareoHttp.TOKEN_HEADER));
                 assertEquals("application/json", e.getIn().getHeader("Accept"));
@@ -69,6 +74,14 @@ class CacheRouteAdviceTest {
         } finally {
             main.stop();
         }
+    }
+
+    private static String fcFrom() {
+        return NetypareoEndpoint.pathDate(java.time.LocalDate.now().minusDays(30));
+    }
+
+    private static String fcTo() {
+        return NetypareoEndpoint.pathDate(java.time.LocalDate.now().plusDays(365));
     }
 
     /** A keyed envelope per path, as a NetYpareo instance answers; empty for what this test does not need. */

@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import org.ypsync.moodle.emulator.Records.CategoryRow;
 import org.ypsync.moodle.emulator.Records.CohortRow;
 import org.ypsync.moodle.emulator.Records.CourseRow;
+import org.ypsync.moodle.emulator.Records.EnrolmentRow;
 import org.ypsync.moodle.emulator.Records.UserRow;
 
 /**
@@ -147,9 +148,64 @@ final class AdminEdits {
 
     /** Enables or disables the manual enrolment instance of a course (disabled: enrol gives wsnoinstance). */
     void manualEnrolEnabled(long courseId, boolean enabled) {
+        editCourse(courseId, row -> row.manualEnrolEnabled = enabled);
+    }
+
+    void courseVisible(long courseId, boolean visible) {
+        editCourse(courseId, row -> row.visible = visible ? 1 : 0);
+    }
+
+    void addActivity(long courseId, int section, String modname, String name) {
+        editCourse(courseId, row -> {
+            while (row.sections.size() <= section) {
+                row.sections.add(new MoodleSection(row.sections.size(), "", List.of()));
+            }
+            row.sections.set(section, row.sections.get(section).withActivity(new MoodleSection.Activity(modname,
+                    name)));
+        });
+    }
+
+    private void editCourse(long courseId, java.util.function.Consumer<CourseRow> change) {
         CourseRow row = found(db.courses, courseId, "course").copy();
-        row.manualEnrolEnabled = enabled;
+        change.accept(row);
+        row.timemodified = cfg.now();
         db.putCourse(row);
+    }
+
+    /** Deletes a course and its enrolments (delete_course). */
+    void deleteCourse(long courseId) {
+        found(db.courses, courseId, "course");
+        if (courseId == MoodleSite.SITE_COURSE_ID) throw new IllegalArgumentException("the front page stays");
+        db.removeCourse(courseId);
+    }
+
+    /** The participants page's "Enrol users": a new active enrolment, or the role added to an existing one. */
+    void enrolUser(long courseId, long userId, long roleId) {
+        CourseRow course = found(db.courses, courseId, "course");
+        if (!course.hasManualInstance) throw new IllegalArgumentException("no manual instance in course " + courseId);
+        found(db.users, userId, "user");
+        if (!MoodleSite.ROLES.containsKey(roleId)) throw new IllegalArgumentException("no role " + roleId);
+        EnrolmentRow old = db.enrolment(courseId, userId);
+        EnrolmentRow row = old == null ? new EnrolmentRow() : old.copy();
+        row.courseId = courseId;
+        row.userId = userId;
+        if (old == null) row.timecreated = cfg.now();
+        row.roles.add(roleId);
+        db.putEnrolment(row);
+    }
+
+    /** The participants page's "Edit enrolment": status suspended or active; dates and roles untouched. */
+    void suspendEnrolment(long courseId, long userId, boolean suspended) {
+        EnrolmentRow old = db.enrolment(courseId, userId);
+        if (old == null) throw new IllegalArgumentException("user " + userId + " not enrolled in " + courseId);
+        EnrolmentRow row = old.copy();
+        row.status = suspended ? 1 : 0;
+        db.putEnrolment(row);
+    }
+
+    static MoodleCourse view(CourseRow c) {
+        return new MoodleCourse(c.id, c.shortname, c.fullname, c.idnumber, c.category, c.visible != 0, c.startdate,
+                c.enddate, c.hasManualInstance, c.manualEnrolEnabled, c.sections);
     }
 
     static MoodleUser view(UserRow u) {

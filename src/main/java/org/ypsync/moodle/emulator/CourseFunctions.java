@@ -24,7 +24,8 @@ import static org.ypsync.moodle.emulator.WsValues.*;
 import static org.ypsync.moodle.emulator.MoodleSite.SITE_COURSE_ID;
 
 /**
- * The core_course_* functions ypsync uses or will use: categories, and courses created, updated, read by field.
+ * The core_course_* functions ypsync uses or will use: categories, and courses created and read by field (updated
+ * and duplicated: {@link CourseEditFunctions}).
  */
 final class CourseFunctions extends SiteFunctions {
     CourseFunctions(MoodleSite site) {
@@ -48,11 +49,9 @@ final class CourseFunctions extends SiteFunctions {
                 .key("description", optional(Param.RAW))
                 .key("descriptionformat", withDefault(Param.INT, 1L))
                 .key("theme", optional(Param.THEME)).build())).build(), this::createCategories, false, true);
-        site.fn("core_course_update_courses", single().key("courses", multiple(courseDesc(false))).build(),
-                this::updateCourses, false, true);
     }
 
-    private static Single courseDesc(boolean create) {
+    static Single courseDesc(boolean create) {
         Desc.Builder b = single();
         if (create) {
             b.key("fullname", value(Param.TEXT)).key("shortname", value(Param.TEXT))
@@ -275,6 +274,10 @@ final class CourseFunctions extends SiteFunctions {
                 for (Map<String, Object> o : list(c, "courseformatoptions")) {
                     row.formatOptions.put(s(o, "name"), s(o, "value"));
                 }
+                // create_course makes sections 0..numsections (only the general section without it).
+                for (int i = 1; c.containsKey("numsections") && i <= l(c, "numsections"); i++) {
+                    row.sections.add(new MoodleSection(i, "", List.of()));
+                }
                 row.id = db.courseSeq++;
                 row.contextId = db.newContext(State.CONTEXT_COURSE, row.id);
                 db.putCourse(row);
@@ -285,7 +288,8 @@ final class CourseFunctions extends SiteFunctions {
         });
     }
 
-    private void checkCourseUnique(String shortname, String idnumber, long selfId) {
+    /** create_course's checks: a non-empty shortname or idnumber another course has is refused. */
+    void checkCourseUnique(String shortname, String idnumber, long selfId) {
         if (!empty(shortname) && db.courses.values().stream()
                 .anyMatch(x -> x.id != selfId && x.shortname.equals(shortname))) {
             throw WsException.moodle("shortnametaken",
@@ -298,7 +302,7 @@ final class CourseFunctions extends SiteFunctions {
         }
     }
 
-    private static void applyCourseFields(CourseRow row, Map<String, Object> c) {
+    static void applyCourseFields(CourseRow row, Map<String, Object> c) {
         if (c.containsKey("idnumber")) row.idnumber = s(c, "idnumber");
         if (c.containsKey("summary")) row.summary = s(c, "summary");
         if (c.containsKey("summaryformat")) row.summaryformat = l(c, "summaryformat");
@@ -317,47 +321,6 @@ final class CourseFunctions extends SiteFunctions {
         if (c.containsKey("completionnotify")) row.completionnotify = l(c, "completionnotify");
         if (c.containsKey("lang")) row.lang = s(c, "lang");
         if (c.containsKey("forcetheme")) row.theme = s(c, "forcetheme");
-    }
-
-    private Object updateCourses(Map<String, Object> p) {
-        return db.tx(() -> {
-            List<Object> warnings = new ArrayList<>();
-            for (Map<String, Object> c : list(p, "courses")) {
-                long id = l(c, "id");
-                try {
-                    CourseRow old = db.courses.get(id);
-                    if (old == null || id == SITE_COURSE_ID) throw WsException.missingRecord("course");
-                    if (c.containsKey("categoryid") && !db.categories.containsKey(l(c, "categoryid"))) {
-                        throw WsException.missingRecord("course_categories");
-                    }
-                    if (c.containsKey("fullname") && Param.phpTrim(s(c, "fullname")).isEmpty()) {
-                        throw WsException.moodle("errorinvalidparam", "The param \"fullname\" is invalid.", null);
-                    }
-                    if (c.containsKey("shortname") && Param.phpTrim(s(c, "shortname")).isEmpty()) {
-                        throw WsException.moodle("errorinvalidparam", "The param \"shortname\" is invalid.", null);
-                    }
-                    checkCourseUnique(s(c, "shortname"), s(c, "idnumber"), id);
-                    CourseRow row = old.copy();
-                    if (c.containsKey("categoryid")) row.category = l(c, "categoryid");
-                    if (c.containsKey("fullname")) row.fullname = s(c, "fullname");
-                    if (c.containsKey("shortname")) row.shortname = s(c, "shortname");
-                    applyCourseFields(row, c);
-                    for (Map<String, Object> o : list(c, "courseformatoptions")) {
-                        row.formatOptions.put(s(o, "name"), s(o, "value"));
-                    }
-                    checkLength("course", "fullname", row.fullname, 1333);
-                    checkLength("course", "shortname", row.shortname, 255);
-                    checkLength("course", "idnumber", row.idnumber, 100);
-                    row.timemodified = cfg.now();
-                    db.putCourse(row);
-                    db.count("updated");
-                } catch (WsException e) {
-                    warnings.add(map("item", "course", "itemid", id, "warningcode", e.errorcode, "message",
-                            e.getMessage()));
-                }
-            }
-            return map("warnings", warnings);
-        });
     }
 
     Map<String, Object> courseOut(CourseRow c) {

@@ -44,6 +44,20 @@ final class EnrolFunctions extends SiteFunctions {
 
     // ------------------------------------------------------------------ enrolments
 
+    /**
+     * get_user_roles in the course context: {roleid, name ('' for a standard role without a custom name),
+     * shortname, sortorder (role_assignments.sortorder: always 0)}, ordered by the role's sortorder (= its id).
+     */
+    static List<Object> rolesOut(EnrolmentRow e) {
+        List<Object> roles = new ArrayList<>();
+        if (e != null) {
+            for (Long r : new java.util.TreeSet<>(e.roles)) {
+                roles.add(map("roleid", r, "name", "", "shortname", ROLES.get(r), "sortorder", 0L));
+            }
+        }
+        return roles;
+    }
+
     private Object enrolUsers(Map<String, Object> p) {
         db.tx(() -> {
             for (Map<String, Object> e : list(p, "enrolments")) {
@@ -101,8 +115,13 @@ final class EnrolFunctions extends SiteFunctions {
         return null;
     }
 
-    boolean activeEnrolment(EnrolmentRow e, CourseRow c, long now) {
-        return e.status == 0 && c.manualEnrolEnabled && e.timestart <= now && (e.timeend == 0 || e.timeend > now);
+    /**
+     * get_enrolled_join's "active": enrolment active, instance enabled, started (timestart strictly before now) and
+     * not ended. onlysuspended lists the enrolled users who are NOT active by this test: suspended, expired, not yet
+     * started, or in a disabled instance.
+     */
+    static boolean activeEnrolment(EnrolmentRow e, CourseRow c, long now) {
+        return e.status == 0 && c.manualEnrolEnabled && e.timestart < now && (e.timeend == 0 || e.timeend > now);
     }
 
     private Object getEnrolledUsers(Map<String, Object> p) {
@@ -117,18 +136,29 @@ final class EnrolFunctions extends SiteFunctions {
         String sortby = "id";
         String sortdirection = "ASC";
         for (Map<String, Object> o : list(p, "options")) {
-            String name = s(o, "name");
             String v = s(o, "value");
-            switch (name) {
-                case "onlyactive" -> onlyActive = Param.BOOL.clean(v, cfg).equals("1");
-                case "onlysuspended" -> onlySuspended = Param.BOOL.clean(v, cfg).equals("1");
+            // PHP: !empty() for the flags, (int) for the numbers; an option name it does not know is ignored.
+            switch (s(o, "name")) {
+                case "onlyactive" -> onlyActive = !empty(v);
+                case "onlysuspended" -> onlySuspended = !empty(v);
                 case "groupid" -> groupId = Param.phpInt(v);
                 case "limitfrom" -> limitfrom = Param.phpInt(v);
                 case "limitnumber" -> limitnumber = Param.phpInt(v);
-                case "sortby" -> sortby = Param.ALPHA.clean(v, cfg);
-                case "sortdirection" -> sortdirection = v.toUpperCase(Locale.ROOT);
-                case "withcapability", "userfields" -> { }
-                default -> throw WsException.invalidParameter("Invalid option name " + name);
+                case "sortby" -> {
+                    if (!List.of("id", "firstname", "lastname", "siteorder").contains(v)) {
+                        throw WsException.invalidParameter("Invalid value for sortby parameter (value: " + v
+                                + "), allowed values are: id,firstname,lastname,siteorder");
+                    }
+                    sortby = v;
+                }
+                case "sortdirection" -> {
+                    sortdirection = v.toUpperCase(Locale.ROOT);
+                    if (!List.of("ASC", "DESC").contains(sortdirection)) {
+                        throw WsException.invalidParameter("Invalid value for sortdirection parameter (value: "
+                                + sortdirection + "),allowed values are: ASC,DESC");
+                    }
+                }
+                default -> { }
             }
         }
         if (onlyActive && onlySuspended) {
@@ -147,7 +177,7 @@ final class EnrolFunctions extends SiteFunctions {
         }
         Comparator<UserRow> cmp = switch (sortby) {
             case "firstname" -> (a, b2) -> collate(a.firstname, b2.firstname);
-            case "lastname" -> (a, b2) -> collate(a.lastname, b2.lastname);
+            case "lastname", "siteorder" -> (a, b2) -> collate(a.lastname, b2.lastname);
             default -> Comparator.comparingLong(u -> u.id);
         };
         if (sortdirection.equals("DESC")) cmp = cmp.reversed();
@@ -170,18 +200,14 @@ final class EnrolFunctions extends SiteFunctions {
         m.put("profileimageurl", site.imageUrl("f1"));
         List<Object> cf = site.users.customFieldsOut(u);
         if (!cf.isEmpty()) m.put("customfields", cf);
-        List<Object> roles = new ArrayList<>();
-        EnrolmentRow e = db.enrolment(courseId, u.id);
-        if (e != null) {
-            for (Long r : e.roles) {
-                roles.add(map("roleid", r, "name", "", "shortname", ROLES.get(r), "sortorder", 0L));
-            }
-        }
-        m.put("roles", roles);
+        m.put("roles", rolesOut(db.enrolment(courseId, u.id)));
+        // enrol_get_users_courses(onlyactive): the courses of ACTIVE enrolments only, and a hidden course only for
+        // a user who may see hidden courses there (a teacher, not a student).
         List<Object> courses = new ArrayList<>();
         for (CourseRow c : db.courses.values()) {
             EnrolmentRow ce = db.enrolment(c.id, u.id);
-            if (ce != null && activeEnrolment(ce, c, now)) {
+            if (ce != null && activeEnrolment(ce, c, now)
+                    && (c.visible != 0 || ce.roles.stream().anyMatch(MoodleSite.SEE_HIDDEN_COURSES::contains))) {
                 courses.add(map("id", c.id, "fullname", c.fullname, "shortname", c.shortname));
             }
         }

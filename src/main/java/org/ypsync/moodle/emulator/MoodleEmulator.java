@@ -3,15 +3,9 @@ package org.ypsync.moodle.emulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
-
 
 /**
  * A stateful, in-memory Moodle 4.4 answering the REST web-service protocol on
@@ -21,9 +15,9 @@ import java.util.function.UnaryOperator;
  * <p>Settings are fluent setters, usable before or after {@link #start()}. Thread-safe: each call runs under one
  * site lock (latency is simulated outside it, so parallel clients overlap as with PHP workers). The HTTP side is
  * {@link HttpFront}'s, what server.php does with a request {@link RestServer}'s, the injected faults {@link Faults}';
- * this class holds the settings, the counters and the state tests read and edit by hand ({@link AdminEdits}).
+ * this class holds the settings and the counters; the state tests read and edit by hand is {@link MoodleSiteState}'s.
  */
-public final class MoodleEmulator implements AutoCloseable {
+public final class MoodleEmulator extends MoodleSiteState implements AutoCloseable {
     /** The functions of the recorded site's service (transcript case 0), in its order. */
     public static final List<String> TRANSCRIPT_SERVICE_FUNCTIONS = List.of("core_webservice_get_site_info",
             "core_user_create_users", "core_user_update_users", "core_user_get_users_by_field",
@@ -33,29 +27,27 @@ public final class MoodleEmulator implements AutoCloseable {
             "core_course_create_courses", "core_course_get_courses_by_field", "core_course_get_categories",
             "core_course_create_categories", "core_course_update_courses", "enrol_manual_enrol_users",
             "enrol_manual_unenrol_users", "core_enrol_get_enrolled_users");
-    /** Default service: the recorded one plus core_user_get_users (listing users by auth). No group functions. */
+    /**
+     * Default service: the recorded one plus core_user_get_users (listing users by auth) and
+     * core_course_duplicate_course (a course copied from a template). No group functions.
+     */
     public static final List<String> DEFAULT_SERVICE_FUNCTIONS;
 
     static {
         List<String> l = new ArrayList<>(TRANSCRIPT_SERVICE_FUNCTIONS);
         l.add(l.indexOf("core_user_get_users_by_field") + 1, "core_user_get_users");
+        l.add(l.indexOf("core_course_update_courses") + 1, "core_course_duplicate_course");
         DEFAULT_SERVICE_FUNCTIONS = List.copyOf(l);
     }
 
     public static final String PATH = "/webservice/rest/server.php";
 
-    private final Object lock = new Object();
-    private final SiteConfig cfg = new SiteConfig();
-    private final MoodleSite site;
-    private final AdminEdits edits;
     private final Faults faults = new Faults();
     private final RestServer rest;
     private final HttpFront front;
 
     public MoodleEmulator() {
-        cfg.serviceFunctions.addAll(DEFAULT_SERVICE_FUNCTIONS);
-        site = new MoodleSite(cfg, "http://127.0.0.1", RestServer.newToken());
-        edits = new AdminEdits(site);
+        super(DEFAULT_SERVICE_FUNCTIONS);
         rest = new RestServer(lock, site);
         front = new HttpFront(site, faults, rest::process);
     }
@@ -350,128 +342,5 @@ public final class MoodleEmulator implements AutoCloseable {
             site.db.committed.clear();
             site.db.committedByFunction.clear();
         }
-    }
-
-    // ================================================================== state for tests
-
-    private <T> T locked(Supplier<T> s) {
-        synchronized (lock) {
-            return s.get();
-        }
-    }
-
-    private void edit(Runnable r) {
-        synchronized (lock) {
-            r.run();
-        }
-    }
-
-    /** Every user row, by id: guest (1), admin (2), then created users; deleted ones have {@code deleted=true}. */
-    public List<MoodleUser> users() {
-        return locked(() -> site.db.users.values().stream().map(AdminEdits::view).toList());
-    }
-
-    public Optional<MoodleUser> user(long id) {
-        return locked(() -> Optional.ofNullable(site.db.users.get(id)).map(AdminEdits::view));
-    }
-
-    public Optional<MoodleUser> userByUsername(String username) {
-        return locked(() -> Optional.ofNullable(site.db.userByUsername(username)).map(AdminEdits::view));
-    }
-
-    /** Non-deleted users with this idnumber (idnumbers are not unique in Moodle). */
-    public List<MoodleUser> usersByIdnumber(String idnumber) {
-        return locked(() -> site.db.users.values().stream().filter(u -> !u.deleted && u.idnumber.equals(idnumber))
-                .map(AdminEdits::view).toList());
-    }
-
-    /** Cohorts by id. */
-    public List<MoodleCohort> cohorts() {
-        return locked(() -> site.db.cohorts.values().stream().sorted((a, b) -> Long.compare(a.id, b.id))
-                .map(edits::view).toList());
-    }
-
-    public Optional<MoodleCohort> cohort(long id) {
-        return locked(() -> Optional.ofNullable(site.db.cohorts.get(id)).map(edits::view));
-    }
-
-    public List<MoodleCohort> cohortsByIdnumber(String idnumber) {
-        return locked(() -> site.db.cohorts.values().stream().filter(c -> c.idnumber.equals(idnumber))
-                .sorted((a, b) -> Long.compare(a.id, b.id)).map(edits::view).toList());
-    }
-
-    /** Member user ids of a cohort, ascending (empty if the cohort does not exist). */
-    public Set<Long> members(long cohortId) {
-        return locked(() -> new TreeSet<>(site.db.members.getOrDefault(cohortId, new LinkedHashMap<>()).keySet()));
-    }
-
-    /** User ids with a manual enrolment in the course, ascending. */
-    public Set<Long> enrolledUserIds(long courseId) {
-        return locked(() -> new TreeSet<>(site.db.enrolments.getOrDefault(courseId, new LinkedHashMap<>()).keySet()));
-    }
-
-    /** The manual enrolments of a course, by user id. */
-    public List<MoodleEnrolment> enrolments(long courseId) {
-        return locked(() -> site.db.enrolments.getOrDefault(courseId, new LinkedHashMap<>()).values().stream()
-                .sorted((a, b) -> Long.compare(a.userId, b.userId))
-                .map(e -> new MoodleEnrolment(e.courseId, e.userId, e.timestart, e.timeend, e.status != 0, e.roles))
-                .toList());
-    }
-
-    /** Creates a user as an admin would by hand (no WS checks; ids from the same sequence). Returns its id. */
-    public long createUser(String username, String firstname, String lastname, String email, String idnumber,
-                           String auth) {
-        return locked(() -> edits.createUser(username, firstname, lastname, email, idnumber, auth));
-    }
-
-    /** Edits a user as an admin would in the UI (no WS checks, no counters). */
-    public void editUser(long id, UnaryOperator<MoodleUser> change) {
-        edit(() -> edits.editUser(id, change));
-    }
-
-    /** Deletes a user as an admin would (Moodle's soft delete). */
-    public void deleteUser(long id) {
-        edit(() -> edits.deleteUser(id));
-    }
-
-    /** Creates a cohort in the system context by hand. Returns its id. */
-    public long createCohort(String idnumber, String name) {
-        return createCohort(idnumber, name, null);
-    }
-
-    /** Creates a cohort by hand in a category's context ({@code categoryId} null = system). */
-    public long createCohort(String idnumber, String name, Long categoryId) {
-        return locked(() -> edits.createCohort(idnumber, name, categoryId));
-    }
-
-    public void editCohort(long id, UnaryOperator<MoodleCohort> change) {
-        edit(() -> edits.editCohort(id, change));
-    }
-
-    public void deleteCohort(long id) {
-        edit(() -> site.db.removeCohort(id));
-    }
-
-    public void addMember(long cohortId, long userId) {
-        edit(() -> edits.addMember(cohortId, userId));
-    }
-
-    public void removeMember(long cohortId, long userId) {
-        edit(() -> site.db.removeMember(cohortId, userId));
-    }
-
-    /** Creates a top-level course category by hand. Returns its id. */
-    public long createCategory(String name, String idnumber) {
-        return locked(() -> edits.createCategory(name, idnumber));
-    }
-
-    /** Creates a course by hand (with an enabled manual enrolment instance). Returns its id. */
-    public long createCourse(String shortname, String fullname, long categoryId, String idnumber) {
-        return locked(() -> edits.createCourse(shortname, fullname, categoryId, idnumber));
-    }
-
-    /** Enables or disables the manual enrolment instance of a course (disabled: enrol gives wsnoinstance). */
-    public void manualEnrolEnabled(long courseId, boolean enabled) {
-        edit(() -> edits.manualEnrolEnabled(courseId, enabled));
     }
 }

@@ -20,17 +20,27 @@ import static org.ypsync.moodle.emulator.Desc.value;
 /**
  * The emulated Moodle: the fresh install, the registry of web-service functions over {@link State} (each Moodle
  * subsystem's functions in its own class: {@link UserFunctions}, {@link CohortFunctions}, {@link CourseFunctions},
- * {@link EnrolFunctions}) and the site info. Functions follow Moodle 4.4's externallib code and the recorded
+ * {@link CourseEditFunctions}, {@link EnrolFunctions}) and the site info. Functions follow Moodle 4.4's externallib code and the recorded
  * transcripts. Callers hold the site lock.
  */
 final class MoodleSite {
     static final long GUEST_ID = 1;
     static final long ADMIN_ID = 2;
     static final long SITE_COURSE_ID = 1;
-    static final Map<Long, String> ROLES = Map.of(1L, "manager", 3L, "editingteacher", 4L, "teacher", 5L,
-            "student");
-    /** Roles the admin may assign in a course context (coursecreator, guest, user, frontpage are not). */
+    /** The standard roles of a 4.4 install, by id (their sortorder is their id). */
+    static final Map<Long, String> ROLES = Map.of(1L, "manager", 2L, "coursecreator", 3L, "editingteacher",
+            4L, "teacher", 5L, "student", 6L, "guest", 7L, "user", 8L, "frontpage");
+    /**
+     * Roles the token user may assign in a course (get_assignable_roles): for a site admin every role whose context
+     * levels include the course (get_default_contextlevels: manager system/category/course, coursecreator
+     * system/category, editingteacher, teacher and student course/module, guest, user and frontpage none); for a
+     * manager the same, as the default allow-assign matrix (get_default_role_archetype_allows('assign',
+     * 'manager'), lib/accesslib.php) lets a manager assign manager, coursecreator, editingteacher, teacher and
+     * student. So 1, 3, 4, 5; never 2, 6, 7, 8.
+     */
     static final Set<Long> ASSIGNABLE_IN_COURSE = Set.of(1L, 3L, 4L, 5L);
+    /** Roles that hold moodle/course:viewhiddencourses in a course by default (manager, teachers). */
+    static final Set<Long> SEE_HIDDEN_COURSES = Set.of(1L, 2L, 3L, 4L);
 
     record Fn(String name, Single params, Function<Map<String, Object>, Object> handler, boolean isVoid,
               boolean write) {
@@ -56,6 +66,7 @@ final class MoodleSite {
     final UserFunctions users;
     final CohortFunctions cohorts;
     final CourseFunctions courses;
+    final CourseEditFunctions courseEdits;
     final EnrolFunctions enrol;
 
     MoodleSite(SiteConfig cfg, String wwwroot, String privateAccessKey) {
@@ -66,6 +77,7 @@ final class MoodleSite {
         this.users = new UserFunctions(this);
         this.cohorts = new CohortFunctions(this);
         this.courses = new CourseFunctions(this);
+        this.courseEdits = new CourseEditFunctions(this);
         this.enrol = new EnrolFunctions(this);
         install();
         register();
@@ -141,6 +153,7 @@ final class MoodleSite {
         users.register();
         cohorts.register();
         courses.register();
+        courseEdits.register();
         enrol.register();
     }
 

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * in web services is strict: a value is accepted only if cleaning leaves it unchanged.
  */
 enum Param {
-    INT, BOOL, FLOAT, RAW, RAW_TRIMMED, TEXT, NOTAGS, ALPHA, ALPHANUM, ALPHANUMEXT, USERNAME, EMAIL, LANG, AUTH,
+    INT, BOOL, FLOAT, RAW, RAW_TRIMMED, TEXT, NOTAGS, ALPHA, ALPHAEXT, ALPHANUM, ALPHANUMEXT, USERNAME, EMAIL, LANG, AUTH,
     PLUGIN, THEME, TIMEZONE, SAFEDIR, SEQUENCE;
 
     private static final Pattern EMAIL_HTML5 = Pattern.compile(
@@ -43,6 +43,7 @@ enum Param {
             case RAW_TRIMMED -> phpTrim(v);
             case TEXT, NOTAGS -> stripTags(v);
             case ALPHA -> v.replaceAll("[^a-zA-Z]", "");
+            case ALPHAEXT -> v.replaceAll("[^a-zA-Z_-]", "");
             case ALPHANUM -> v.replaceAll("[^A-Za-z0-9]", "");
             case ALPHANUMEXT -> v.replaceAll("[^A-Za-z0-9_-]", "");
             case SAFEDIR -> v.replaceAll("[^a-zA-Z0-9_-]", "");

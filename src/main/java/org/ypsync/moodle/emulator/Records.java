@@ -1,7 +1,9 @@
 package org.ypsync.moodle.emulator;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -138,10 +140,13 @@ final class Records {
         boolean manualEnrolEnabled = true;
         boolean hasManualInstance = true;
         Map<String, Object> formatOptions = new LinkedHashMap<>();
+        /** Sections in order, each immutable: a new course has the general section (0) only. */
+        List<MoodleSection> sections = new ArrayList<>(List.of(new MoodleSection(0, "", List.of())));
 
         CourseRow copy() {
             CourseRow c = (CourseRow) shallowCopy();
             c.formatOptions = new LinkedHashMap<>(formatOptions);
+            c.sections = new ArrayList<>(sections);
             return c;
         }
     }

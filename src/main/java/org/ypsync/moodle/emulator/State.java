@@ -220,6 +220,12 @@ final class State {
         put(courses, c.id, c);
     }
 
+    /** A course and its enrolments go; its context stays (ids are never reused). */
+    void removeCourse(long id) {
+        remove(courses, id);
+        remove(enrolments, id);
+    }
+
     EnrolmentRow enrolment(long courseId, long userId) {
         Map<Long, EnrolmentRow> m = enrolments.get(courseId);
         return m == null ? null : m.get(userId);

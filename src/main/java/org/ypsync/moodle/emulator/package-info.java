@@ -17,7 +17,7 @@
  * recorded on a real Moodle 4.4.3+ ({@code shared/reference/moodle-4.4-transcripts.json}). Known simplifications:
  * one site-wide lock (calls are serialised; latency is simulated outside it, bounded by {@code workers(n)}), no
  * capabilities (the token user is the site admin), no multipart bodies, the front-page course is left out of
- * course listings, XML answers omit the optional keys real Moodle prints as null, and cohort-sync enrolments
+ * course listings, a course's content is only its sections and their activities' names, XML answers omit the optional keys real Moodle prints as null, and cohort-sync enrolments
  * (enrol_cohort) and course groups (core_group_*, which ypsync never calls) are not simulated.
  */
 package org.ypsync.moodle.emulator;

@@ -44,6 +44,18 @@ final class WsCalls {
                 p + "[lastname]", "Last " + username, p + "[email]", email, p + "[idnumber]", idnumber};
     }
 
+    /** enrolments[i][...] fields for one manual enrolment (roleid, userid, courseid), then any extra key/values. */
+    static String[] enrolment(int i, long roleId, long userId, long courseId, String... extra) {
+        String p = "enrolments[" + i + "]";
+        List<String> out = new ArrayList<>(List.of(p + "[roleid]", String.valueOf(roleId), p + "[userid]",
+                String.valueOf(userId), p + "[courseid]", String.valueOf(courseId)));
+        for (int k = 0; k < extra.length; k += 2) {
+            out.add(p + "[" + extra[k] + "]");
+            out.add(extra[k + 1]);
+        }
+        return out.toArray(new String[0]);
+    }
+
     static String[] concat(String[]... parts) {
         List<String> out = new ArrayList<>();
         for (String[] p : parts) {
