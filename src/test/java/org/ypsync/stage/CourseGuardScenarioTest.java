@@ -9,7 +9,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.ypsync.Launcher;
 import org.ypsync.demo.DemoEnvironment;
-import org.ypsync.moodle.emulator.EmulatedCourses.Course;
+import org.ypsync.stage.EmulatedCourses.Course;
 import org.ypsync.netypareo.Group;
 import org.ypsync.netypareo.emulator.EmulatedData;
 import org.ypsync.ops.StageRun;

@@ -257,13 +257,13 @@ class PipelineConvergenceTest implements ScenarioExtension.InScenario {
                 log.add("round " + round + " " + id + ": trainer " + t.code() + " joins " + g.code());
             }
         }
-        List<org.ypsync.moodle.emulator.EmulatedCourses.Course> courses = world.courses.courses();
+        List<EmulatedCourses.Course> courses = world.courses.courses();
         if (courses.isEmpty()) {
             return;
         }
         var c = courses.get(random.nextInt(courses.size()));
         if (random.nextInt(3) == 0) {
-            world.courses.deleteCourse(c.id());
+            world.moodle().deleteCourse(c.id());
             log.add("round " + round + ": course " + c.idnumber() + " deleted by hand");
             return;
         }
@@ -271,7 +271,7 @@ class PipelineConvergenceTest implements ScenarioExtension.InScenario {
                 .filter(e -> !e.suspended()).toList();
         if (!active.isEmpty()) {
             var e = active.get(random.nextInt(active.size()));
-            world.courses.suspendEnrolment(c.id(), e.userId(), true);
+            world.moodle().suspendEnrolment(c.id(), e.userId(), true);
             log.add("round " + round + ": enrolment of user " + e.userId() + " in " + c.idnumber()
                     + " suspended by hand");
         }

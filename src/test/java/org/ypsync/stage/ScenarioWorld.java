@@ -43,7 +43,7 @@ final class ScenarioWorld implements AutoCloseable {
     /** Between ypsync and the Moodle emulator: the fields each write carried. */
     final RecordingProxy proxy;
     /** The emulated Moodle's courses, read and edited by hand. */
-    final org.ypsync.moodle.emulator.EmulatedCourses courses;
+    final EmulatedCourses courses;
     /** What the Camel Main of each test gets on top of its {@code @CamelMainTest} properties. */
     final Map<String, String> properties = new TreeMap<>();
     /** idnumbers of accounts made by hand in Moodle for a test: nobody in NetYpareo, and not ypsync's. */
@@ -83,7 +83,7 @@ final class ScenarioWorld implements AutoCloseable {
         this.coursesEnabled = Boolean.parseBoolean(settings.getOrDefault("sync.courses.enabled", "false"));
         env.moodle().allowAccountsSameEmail(allowSharedEmail);
         this.proxy = new RecordingProxy(env.moodle().url());
-        this.courses = new org.ypsync.moodle.emulator.EmulatedCourses(env.moodle());
+        this.courses = new EmulatedCourses(env.moodle(), this::store);
         properties.putAll(env.properties());
         properties.put("moodle.url", proxy.url());
         properties.putAll(extra);
@@ -497,7 +497,7 @@ final class ScenarioWorld implements AutoCloseable {
      */
     void assertCoursesMatch(ExpectedMoodle e, Set<String> left) {
         List<String> problems = new ArrayList<>();
-        Map<String, org.ypsync.moodle.emulator.EmulatedCourses.Course> byIdnumber = new TreeMap<>();
+        Map<String, EmulatedCourses.Course> byIdnumber = new TreeMap<>();
         for (var c : courses.courses()) {
             if (byIdnumber.put(c.idnumber(), c) != null) {
                 problems.add("two courses with idnumber " + c.idnumber());
