@@ -25,11 +25,13 @@ class NetypareoEndpointTest {
         assertEquals("formation-longue/groupes?codesPeriode={period}", NetypareoEndpoint.DIPLOMA_GROUPS.defaultTemplate());
         assertEquals("formation-courte/{from}/{to}/groupes", NetypareoEndpoint.FC_GROUPS.defaultTemplate());
         assertEquals("groupes/{group}/apprenants", NetypareoEndpoint.GROUP_MEMBERS.defaultTemplate());
+        assertEquals("groupes-personnels/from-planning?codesPeriode={period}",
+                NetypareoEndpoint.GROUP_TRAINERS.defaultTemplate());
         Set<String> keys = Arrays.stream(NetypareoEndpoint.values()).map(NetypareoEndpoint::configKey)
                 .collect(Collectors.toSet());
         assertEquals(Set.of("netypareo.path.sites", "netypareo.path.periods", "netypareo.path.students",
                 "netypareo.path.staff", "netypareo.path.tutors", "netypareo.path.diploma-groups",
-                "netypareo.path.fc-groups", "netypareo.path.group-members"), keys);
+                "netypareo.path.fc-groups", "netypareo.path.group-members", "netypareo.path.group-trainers"), keys);
     }
 
     @Test
