@@ -176,10 +176,18 @@ public class YpsyncConfiguration implements CamelConfiguration {
                 MoodleClient.CREATE_COHORTS, "moodleCreateCohortsBatches",
                 MoodleClient.UPDATE_COHORTS, "moodleUpdateCohortsBatches",
                 MoodleClient.ADD_COHORT_MEMBERS, "moodleAddCohortMembersBatches",
-                MoodleClient.DELETE_COHORT_MEMBERS, "moodleDeleteCohortMembersBatches")
+                MoodleClient.DELETE_COHORT_MEMBERS, "moodleDeleteCohortMembersBatches",
+                MoodleClient.CREATE_CATEGORIES, "moodleCreateCategoriesBatches",
+                MoodleClient.CREATE_COURSES, "moodleCreateCoursesBatches",
+                MoodleClient.UPDATE_COURSES, "moodleUpdateCoursesBatches",
+                MoodleClient.ENROL_USERS, "moodleEnrolUsersBatches")
                 .forEach((function, bean) -> registry.bind(bean, new MoodleBatchStrategy(moodle.settings(), function)));
+        // core_course_duplicate_course copies one course a call
+        registry.bind("moodleDuplicateCourseBatches", new MoodleBatchStrategy(moodle.settings().fieldBudget(), 1));
         registry.bind("moodleWriter", new MoodleWriter(moodle));
         registry.bind("cohortStage", new CohortStage(settings, store.cacheReader(), store.links(), moodle, deadLetters, drift));
+        registry.bind("courseStage", new org.ypsync.stage.CourseStage(settings, store.cacheReader(), store.links(),
+                store.courseLinks(), moodle, deadLetters, drift));
         registry.bind("userStage", new UserStage(settings, store.cacheReader(), store.links(), store.fieldStates(), moodle,
                 deadLetters, drift));
 

@@ -80,6 +80,7 @@ final class MoodleBatchRunner {
         Map<Integer, JsonNode> lookup(List<Integer> sent, Slots slots);
     }
 
+    /** {@code listKey}: the parameter holding the records; null for a function that takes one record's fields. */
     record Op(String function, String listKey, Settler settler, Recovery recovery,
                       Function<Map<String, Object>, Map<String, Object>> wire) {
         Op(String function, String listKey, Settler settler, Recovery recovery) {
@@ -172,6 +173,10 @@ final class MoodleBatchRunner {
     }
 
     private Map<String, Object> params(Op op, List<Integer> idx, Slots slots) {
+        if (op.listKey() == null) {
+            // a function of one record (core_course_duplicate_course): its fields are the call's parameters
+            return op.wire().apply(slots.record(idx.get(0)));
+        }
         List<Map<String, Object>> list = new ArrayList<>(idx.size());
         for (int i : idx) {
             list.add(op.wire().apply(slots.record(i)));

@@ -51,19 +51,35 @@ public class MoodleClient {
     public static final String ADD_COHORT_MEMBERS = "core_cohort_add_cohort_members";
     public static final String DELETE_COHORT_MEMBERS = "core_cohort_delete_cohort_members";
     public static final String SITE_INFO = "core_webservice_get_site_info";
+    public static final String CREATE_CATEGORIES = "core_course_create_categories";
+    public static final String GET_CATEGORIES = "core_course_get_categories";
+    public static final String CREATE_COURSES = "core_course_create_courses";
+    public static final String UPDATE_COURSES = "core_course_update_courses";
+    public static final String DUPLICATE_COURSE = "core_course_duplicate_course";
+    public static final String GET_COURSES_BY_FIELD = "core_course_get_courses_by_field";
+    public static final String ENROL_USERS = "enrol_manual_enrol_users";
+    public static final String GET_ENROLLED_USERS = "core_enrol_get_enrolled_users";
 
     /** Functions the client uses itself (for the pre-flight check). */
     public static final Set<String> FUNCTIONS = Set.of(CREATE_USERS, UPDATE_USERS, GET_USERS_BY_FIELD,
             CREATE_COHORTS, UPDATE_COHORTS, GET_COHORTS, GET_COHORT_MEMBERS, ADD_COHORT_MEMBERS,
             DELETE_COHORT_MEMBERS, SITE_INFO);
 
+    /**
+     * The functions the courses stage calls besides those (sync.courses.enabled); core_course_duplicate_course only
+     * with a template course (sync.courses.template-shortname).
+     */
+    public static final Set<String> COURSE_FUNCTIONS = Set.of(CREATE_CATEGORIES, GET_CATEGORIES, CREATE_COURSES,
+            UPDATE_COURSES, GET_COURSES_BY_FIELD, ENROL_USERS, GET_ENROLLED_USERS);
+
     /** The write functions whose records go out in batches, each with its own record cap (MoodleSettings). */
     public static final List<String> BATCHED_WRITES = List.of(CREATE_USERS, UPDATE_USERS, CREATE_COHORTS,
-            UPDATE_COHORTS, ADD_COHORT_MEMBERS, DELETE_COHORT_MEMBERS);
+            UPDATE_COHORTS, ADD_COHORT_MEMBERS, DELETE_COHORT_MEMBERS, CREATE_CATEGORIES, CREATE_COURSES,
+            UPDATE_COURSES, ENROL_USERS);
 
     /** Writes that are not idempotent: never re-sent blindly after the request may have been executed. */
-    static final Set<String> NON_IDEMPOTENT = Set.of(CREATE_USERS, CREATE_COHORTS, "core_course_create_courses",
-            "core_course_create_categories");
+    static final Set<String> NON_IDEMPOTENT = Set.of(CREATE_USERS, CREATE_COHORTS, CREATE_COURSES,
+            CREATE_CATEGORIES, DUPLICATE_COURSE);
 
     static final Set<String> USER_LOOKUP_FIELDS = Set.of("id", "idnumber", "username", "email");
 
@@ -307,6 +323,136 @@ public class MoodleClient {
                 m -> List.of("member=" + str(m, "cohortid") + "/" + str(m, "userid")), Function.identity());
         Op op = new Op(DELETE_COHORT_MEMBERS, "members", MoodleSettlements::settleAll, null);
         return runner.runBatch(op, slots, valid);
+    }
+
+    // ====================================================================================== courses
+
+    /**
+     * Creates course categories (core_course_create_categories, all-or-nothing): records
+     * {@code {name, parent, idnumber, description?}}. Success result: {@code {"id":..., "name":...}}.
+     */
+    public BatchResult createCategories(List<Map<String, Object>> categories) {
+        Slots slots = new Slots(MoodleBatchRunner.checked(categories));
+        List<Integer> valid = runner.prevalidate(slots, MoodleRecordRules::checkNewCategory,
+                c -> List.of("idnumber=" + str(c, "idnumber")), Function.identity());
+        Op op = new Op(CREATE_CATEGORIES, "categories", settle::settleCreatedCategories, settle::recoverCategories);
+        return runner.runBatch(op, slots, valid);
+    }
+
+    /** Every course category of the site (core_course_get_categories without criteria). */
+    public List<JsonNode> getCategories() {
+        return list(GET_CATEGORIES, call(GET_CATEGORIES, Map.of()), "expected a list of categories");
+    }
+
+    /**
+     * Creates courses (core_course_create_courses, all-or-nothing): records {@code {fullname, shortname,
+     * categoryid, idnumber, startdate?, enddate?, ...}}. A taken short name or idnumber fails its record
+     * ({@code shortnametaken}, {@code courseidnumbertaken}, isolated by bisection). Success result:
+     * {@code {"id":..., "shortname":...}}.
+     */
+    public BatchResult createCourses(List<Map<String, Object>> courses) {
+        Slots slots = new Slots(MoodleBatchRunner.checked(courses));
+        List<Integer> valid = runner.prevalidate(slots, MoodleRecordRules::checkNewCourse,
+                c -> List.of("shortname=" + str(c, "shortname"), "idnumber=" + str(c, "idnumber")),
+                Function.identity());
+        Op op = new Op(CREATE_COURSES, "courses", settle::settleCreatedCourses, settle::recoverCourses);
+        return runner.runBatch(op, slots, valid);
+    }
+
+    /**
+     * Updates courses (core_course_update_courses: a patch, {@code id} and the fields to change; one course
+     * refused is a warning with its id, the others are written). Success result: {@code {"id":...}}.
+     */
+    public BatchResult updateCourses(List<Map<String, Object>> courses) {
+        Slots slots = new Slots(MoodleBatchRunner.checked(courses));
+        List<Integer> valid = runner.prevalidate(slots, MoodleRecordRules::checkCourseUpdate,
+                c -> List.of("id=" + str(c, "id")), Function.identity());
+        Op op = new Op(UPDATE_COURSES, "courses", settle::settleUpdatedUsers, null);
+        return runner.runBatch(op, slots, valid);
+    }
+
+    /**
+     * Copies a template course with its sections and activities (core_course_duplicate_course), one call per
+     * record {@code {courseid, fullname, shortname, categoryid, visible}}: the function takes one course.
+     * Success result: {@code {"id":..., "shortname":...}}.
+     */
+    public BatchResult duplicateCourses(List<Map<String, Object>> copies) {
+        List<Map<String, Object>> records = MoodleBatchRunner.checked(copies);
+        List<BatchResult.Outcome> outcomes = new ArrayList<>();
+        int calls = 0;
+        for (int i = 0; i < records.size(); i++) {
+            Slots slots = new Slots(List.of(records.get(i)));
+            List<Integer> valid = runner.prevalidate(slots, MoodleRecordRules::checkDuplicate, c -> List.of(),
+                    Function.identity());
+            Op op = new Op(DUPLICATE_COURSE, null, settle::settleDuplicatedCourse, settle::recoverCopies);
+            BatchResult one = runner.runBatch(op, slots, valid);
+            BatchResult.Outcome o = one.get(0);
+            outcomes.add(new BatchResult.Outcome(i, o.record(), o.success(), o.result(), o.errorcode(), o.reason(),
+                    o.origin()));
+            calls += one.calls();
+        }
+        return new BatchResult(outcomes, calls);
+    }
+
+    /**
+     * Courses by field (core_course_get_courses_by_field): {@code field} one of "" (every course), id, ids,
+     * shortname, idnumber, category.
+     */
+    public List<JsonNode> getCourses(String field, String value) {
+        JsonNode answer = call(GET_COURSES_BY_FIELD, Map.of("field", field, "value", value));
+        return list(GET_COURSES_BY_FIELD, answer.path("courses"), "expected {courses: [...]}");
+    }
+
+    /** Courses by id, in calls of at most 100 ids; ids not found (deleted courses) are simply not answered. */
+    public List<JsonNode> getCoursesByIds(List<Long> ids) {
+        List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
+        List<JsonNode> out = new ArrayList<>();
+        for (int from = 0; from < distinct.size(); from += 100) {
+            List<Long> chunk = distinct.subList(from, Math.min(distinct.size(), from + 100));
+            out.addAll(getCourses("ids", String.join(",", chunk.stream().map(String::valueOf).toList())));
+        }
+        return out;
+    }
+
+    /**
+     * Manual enrolments (enrol_manual_enrol_users, all-or-nothing): records {@code {roleid, userid, courseid,
+     * timestart, timeend, suspend}}. An existing enrolment is rewritten whole: omitted dates become 0 and an
+     * omitted suspend means active, so callers send every field they mean. Success result: null.
+     */
+    public BatchResult enrolUsers(List<Map<String, Object>> enrolments) {
+        Slots slots = new Slots(MoodleBatchRunner.checked(enrolments));
+        List<Integer> valid = runner.prevalidate(slots, MoodleRecordRules::checkEnrolment,
+                e -> List.of("enrolment=" + str(e, "courseid") + "/" + str(e, "userid")), Function.identity());
+        Op op = new Op(ENROL_USERS, "enrolments", MoodleSettlements::settleAll, null);
+        return runner.runBatch(op, slots, valid);
+    }
+
+    /**
+     * The ids of the users enrolled in a course (core_enrol_get_enrolled_users), all of them, or only those whose
+     * enrolment is not active ({@code onlySuspended}: suspended, or outside its dates).
+     */
+    public List<Long> getEnrolledUserIds(long courseId, boolean onlySuspended) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("courseid", courseId);
+        // only the ids are needed: Moodle builds far less per user
+        List<Map<String, Object>> options = new ArrayList<>(List.of(Map.of("name", "userfields", "value", "id")));
+        if (onlySuspended) {
+            options.add(Map.of("name", "onlysuspended", "value", 1));
+        }
+        params.put("options", options);
+        List<Long> ids = new ArrayList<>();
+        list(GET_ENROLLED_USERS, call(GET_ENROLLED_USERS, params), "expected a list of users")
+                .forEach(u -> ids.add(u.path("id").asLong()));
+        return ids;
+    }
+
+    private List<JsonNode> list(String function, JsonNode answer, String expected) {
+        if (!answer.isArray()) {
+            throw moodle.unexpected(function, expected);
+        }
+        List<JsonNode> out = new ArrayList<>();
+        answer.forEach(out::add);
+        return out;
     }
 
     // ====================================================================================== site

@@ -346,6 +346,131 @@ public final class MoodleRecordRules {
         return Optional.empty();
     }
 
+    // ---------------------------------------------------------------- courses and enrolments
+
+    public static final Set<String> CATEGORY_CREATE_KEYS = Set.of("name", "parent", "idnumber", "description",
+            "descriptionformat", "theme");
+    public static final Set<String> COURSE_CREATE_KEYS = Set.of("fullname", "shortname", "categoryid", "idnumber",
+            "summary", "summaryformat", "format", "showgrades", "newsitems", "startdate", "enddate", "numsections",
+            "maxbytes", "showreports", "visible", "hiddensections", "groupmode", "groupmodeforce", "defaultgroupingid",
+            "enablecompletion", "completionnotify", "lang", "forcetheme", "courseformatoptions", "customfields");
+    private static final Set<String> COURSE_UPDATE_KEYS;
+    private static final Set<String> COURSE_INTS = Set.of("categoryid", "startdate", "enddate", "visible",
+            "summaryformat", "showgrades", "newsitems", "maxbytes", "showreports", "groupmode", "groupmodeforce",
+            "defaultgroupingid", "enablecompletion", "completionnotify");
+
+    static {
+        java.util.HashSet<String> keys = new java.util.HashSet<>(COURSE_CREATE_KEYS);
+        keys.add("id");
+        COURSE_UPDATE_KEYS = Set.copyOf(keys);
+    }
+
+    /** One entry of core_course_create_categories. */
+    public static Optional<Violation> checkNewCategory(Map<String, ?> c) {
+        Optional<Violation> v = unknownKeys(c, CATEGORY_CREATE_KEYS);
+        if (v.isPresent()) {
+            return v;
+        }
+        String name = text(c.get("name")).orElse("");
+        if (name.isBlank()) {
+            return fail("categorynamerequired", "name is required");
+        }
+        if (name.codePointCount(0, name.length()) > 255) {
+            return fail("categorytoolong", "name is longer than 255 characters");
+        }
+        if (text(c.get("idnumber")).orElse("").length() > 100) {
+            return fail("idnumbertoolong", "idnumber is longer than 100 characters");
+        }
+        return Optional.empty();
+    }
+
+    /** One entry of core_course_create_courses. */
+    public static Optional<Violation> checkNewCourse(Map<String, ?> c) {
+        Optional<Violation> v = unknownKeys(c, COURSE_CREATE_KEYS);
+        if (v.isPresent()) {
+            return v;
+        }
+        for (String k : List.of("fullname", "shortname")) {
+            if (text(c.get(k)).orElse("").isBlank()) {
+                return fail("errorinvalidparam", k + " is required");
+            }
+        }
+        if (positiveId(c.get("categoryid")).isEmpty()) {
+            return fail("errorcatcontextnotvalid", "categoryid must be a category id");
+        }
+        return courseFields(c);
+    }
+
+    /** One entry of core_course_update_courses (only the keys present are checked). */
+    public static Optional<Violation> checkCourseUpdate(Map<String, ?> c) {
+        Optional<Violation> v = unknownKeys(c, COURSE_UPDATE_KEYS);
+        if (v.isPresent()) {
+            return v;
+        }
+        if (positiveId(c.get("id")).isEmpty()) {
+            return fail("invalidvalue", "id must be a positive integer");
+        }
+        for (String k : List.of("fullname", "shortname")) {
+            if (c.get(k) != null && text(c.get(k)).orElse("").isBlank()) {
+                return fail("errorinvalidparam", k + " must not be blank");
+            }
+        }
+        return courseFields(c);
+    }
+
+    /** The parameters of core_course_duplicate_course. */
+    public static Optional<Violation> checkDuplicate(Map<String, ?> c) {
+        Optional<Violation> v = unknownKeys(c, Set.of("courseid", "fullname", "shortname", "categoryid", "visible",
+                "options"));
+        if (v.isPresent()) {
+            return v;
+        }
+        if (positiveId(c.get("courseid")).isEmpty() || positiveId(c.get("categoryid")).isEmpty()) {
+            return fail("invalidvalue", "courseid and categoryid must be positive integers");
+        }
+        for (String k : List.of("fullname", "shortname")) {
+            if (text(c.get(k)).orElse("").isBlank()) {
+                return fail("errorinvalidparam", k + " is required");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Violation> courseFields(Map<String, ?> c) {
+        for (Map.Entry<String, Integer> e : Map.of("fullname", 1333, "shortname", 255, "idnumber", 100).entrySet()) {
+            String t = text(c.get(e.getKey())).orElse("");
+            if (t.codePointCount(0, t.length()) > e.getValue()) {
+                return fail("toolong", e.getKey() + " is longer than " + e.getValue() + " characters");
+            }
+        }
+        for (String k : COURSE_INTS) {
+            if (c.get(k) != null && !isInt(c.get(k))) {
+                return fail("invalidvalue", k + " must be an integer");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One entry of enrol_manual_enrol_users: {roleid, userid, courseid, timestart?, timeend?, suspend?}. */
+    public static Optional<Violation> checkEnrolment(Map<String, ?> e) {
+        Optional<Violation> v = unknownKeys(e, Set.of("roleid", "userid", "courseid", "timestart", "timeend",
+                "suspend"));
+        if (v.isPresent()) {
+            return v;
+        }
+        for (String k : List.of("roleid", "userid", "courseid")) {
+            if (positiveId(e.get(k)).isEmpty()) {
+                return fail("invalidvalue", k + " must be a positive integer");
+            }
+        }
+        for (String k : List.of("timestart", "timeend", "suspend")) {
+            if (e.get(k) != null && !isInt(e.get(k))) {
+                return fail("invalidvalue", k + " must be an integer");
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<Violation> typeValue(Object o, String name, Set<String> types) {
         if (!(o instanceof Map<?, ?> m) || m.size() != 2 || !m.containsKey("type") || !m.containsKey("value")) {
             return fail("invalidvalue", name + " must be {type, value}");

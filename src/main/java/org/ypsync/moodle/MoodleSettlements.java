@@ -14,7 +14,12 @@ import java.util.Set;
 import org.ypsync.moodle.MoodleBatchRunner.Slots;
 
 import static org.ypsync.moodle.MoodleBatchRunner.str;
+import static org.ypsync.moodle.MoodleClient.CREATE_CATEGORIES;
 import static org.ypsync.moodle.MoodleClient.CREATE_COHORTS;
+import static org.ypsync.moodle.MoodleClient.CREATE_COURSES;
+import static org.ypsync.moodle.MoodleClient.DUPLICATE_COURSE;
+import static org.ypsync.moodle.MoodleClient.GET_CATEGORIES;
+import static org.ypsync.moodle.MoodleClient.GET_COURSES_BY_FIELD;
 import static org.ypsync.moodle.MoodleClient.CREATE_USERS;
 import static org.ypsync.moodle.MoodleClient.GET_COHORTS;
 
@@ -170,6 +175,76 @@ final class MoodleSettlements {
             JsonNode c = byIdnumber.get(str(r, "idnumber"));
             if (c != null && c.path("name").asText().equals(str(r, "name"))) {
                 out.put(i, c);
+            }
+        }
+        return out;
+    }
+
+    /** core_course_create_categories answers [{id, name}] in the order sent (no idnumber to match by). */
+    boolean settleCreatedCategories(List<Integer> sent, JsonNode answer, Slots slots) {
+        if (!answer.isArray()) {
+            throw moodle.unexpected(CREATE_CATEGORIES, "expected a list of created categories");
+        }
+        if (answer.size() != sent.size()) {
+            return false;
+        }
+        for (int k = 0; k < sent.size(); k++) {
+            slots.success(sent.get(k), answer.get(k));
+        }
+        return true;
+    }
+
+    /** Categories of the batch that exist with their idnumber. */
+    Map<Integer, JsonNode> recoverCategories(List<Integer> sent, Slots slots) {
+        Map<String, JsonNode> byIdnumber = new HashMap<>();
+        moodle.call(GET_CATEGORIES, Map.of(), slots.calls).forEach(c -> byIdnumber.put(c.path("idnumber").asText(), c));
+        Map<Integer, JsonNode> out = new HashMap<>();
+        for (int i : sent) {
+            JsonNode c = byIdnumber.get(str(slots.record(i), "idnumber"));
+            if (c != null) {
+                out.put(i, c);
+            }
+        }
+        return out;
+    }
+
+    boolean settleCreatedCourses(List<Integer> sent, JsonNode answer, Slots slots) {
+        settleCreated(CREATE_COURSES, "courses", "shortname", sent, answer, slots,
+                "Moodle's answer does not list this course");
+        return true;
+    }
+
+    /** Courses of the batch that exist by idnumber with the short name sent. */
+    Map<Integer, JsonNode> recoverCourses(List<Integer> sent, Slots slots) {
+        return recoverCoursesBy("idnumber", sent, slots);
+    }
+
+    boolean settleDuplicatedCourse(List<Integer> sent, JsonNode answer, Slots slots) {
+        if (!answer.hasNonNull("id")) {
+            throw moodle.unexpected(DUPLICATE_COURSE, "expected {id, shortname}");
+        }
+        slots.success(sent.get(0), answer);
+        return true;
+    }
+
+    /** A copy that exists by its short name (a copy has no idnumber yet). */
+    Map<Integer, JsonNode> recoverCopies(List<Integer> sent, Slots slots) {
+        return recoverCoursesBy("shortname", sent, slots);
+    }
+
+    private Map<Integer, JsonNode> recoverCoursesBy(String field, List<Integer> sent, Slots slots) {
+        Map<Integer, JsonNode> out = new HashMap<>();
+        for (int i : sent) {
+            Map<String, Object> r = slots.record(i);
+            JsonNode found = moodle.call(GET_COURSES_BY_FIELD, Map.of("field", field, "value", str(r, field)),
+                    slots.calls).path("courses");
+            for (JsonNode c : found) {
+                if (c.path("shortname").asText().equals(str(r, "shortname"))) {
+                    ObjectNode result = JsonNodeFactory.instance.objectNode();
+                    result.set("id", c.path("id"));
+                    result.put("shortname", c.path("shortname").asText());
+                    out.put(i, result);
+                }
             }
         }
         return out;

@@ -45,7 +45,13 @@ public final class Check {
 
     public int run(PrintStream out) {
         int problems = 0;
-        PreflightReport report = MoodlePreflight.check(moodle, MoodleClient.FUNCTIONS);
+        // the courses stage's functions only when it is on (and the copy only with a template course)
+        java.util.Set<String> needed = new java.util.TreeSet<>(MoodleClient.FUNCTIONS);
+        if (settings.optional("sync.courses.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            needed.addAll(MoodleClient.COURSE_FUNCTIONS);
+            settings.optional("sync.courses.template-shortname").ifPresent(t -> needed.add(MoodleClient.DUPLICATE_COURSE));
+        }
+        PreflightReport report = MoodlePreflight.check(moodle, needed);
         if (report.errorcode() != null) {
             out.println("[FAIL] Moodle " + settings.required("moodle.url") + ": " + report.errorcode() + " - "
                     + Secrets.mask(report.message()));
@@ -54,7 +60,7 @@ public final class Check {
             out.println("[ OK ] Moodle " + settings.required("moodle.url") + ": site '" + report.siteName()
                     + "', release " + report.release() + ", web-service user " + report.username());
             if (report.missingFunctions().isEmpty()) {
-                out.println("[ OK ] Moodle: the token's service has the " + MoodleClient.FUNCTIONS.size()
+                out.println("[ OK ] Moodle: the token's service has the " + needed.size()
                         + " functions ypsync calls");
             } else {
                 out.println("[FAIL] Moodle: add these functions to the token's service: "

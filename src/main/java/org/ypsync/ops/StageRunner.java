@@ -11,8 +11,12 @@ import org.apache.camel.ProducerTemplate;
  * through here, and the Quartz timers reach the same direct: routes.
  */
 public final class StageRunner {
-    /** The stages in the order of the original plugin's guide; "all" runs them in this order. */
-    public static final List<String> STAGES = List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups");
+    /**
+     * The stages in the order of the original plugin's guide, then ypsync's own courses stage (a no-op that says
+     * so unless sync.courses.enabled); "all" runs them in this order.
+     */
+    public static final List<String> STAGES = List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups",
+            "courses");
 
     private final CamelContext context;
 

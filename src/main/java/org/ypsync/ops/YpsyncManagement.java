@@ -32,7 +32,7 @@ public final class YpsyncManagement implements StaticService {
         this.store = store;
     }
 
-    @ManagedOperation(description = "Run one stage now (cache, site-cohorts, users, tutors, groups, fc-groups); returns its outcome and counts when it ends")
+    @ManagedOperation(description = "Run one stage now (cache, site-cohorts, users, tutors, groups, fc-groups, courses); returns its outcome and counts when it ends")
     public String runStage(String stage) {
         return describe(runner.run(stage, false, false));
     }

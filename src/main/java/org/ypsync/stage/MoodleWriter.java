@@ -54,6 +54,26 @@ public final class MoodleWriter {
         write(exchange, MoodleClient.DELETE_COHORT_MEMBERS, (c, b) -> c.deleteCohortMembers(b));
     }
 
+    public void createCategories(Exchange exchange) {
+        write(exchange, MoodleClient.CREATE_CATEGORIES, (c, b) -> c.createCategories(b));
+    }
+
+    public void createCourses(Exchange exchange) {
+        write(exchange, MoodleClient.CREATE_COURSES, (c, b) -> c.createCourses(b));
+    }
+
+    public void updateCourses(Exchange exchange) {
+        write(exchange, MoodleClient.UPDATE_COURSES, (c, b) -> c.updateCourses(b));
+    }
+
+    public void duplicateCourses(Exchange exchange) {
+        write(exchange, MoodleClient.DUPLICATE_COURSE, (c, b) -> c.duplicateCourses(b));
+    }
+
+    public void enrolUsers(Exchange exchange) {
+        write(exchange, MoodleClient.ENROL_USERS, (c, b) -> c.enrolUsers(b));
+    }
+
     @SuppressWarnings("unchecked")
     private void write(Exchange exchange, String function,
                        BiFunction<MoodleClient, List<Map<String, Object>>, BatchResult> call) {

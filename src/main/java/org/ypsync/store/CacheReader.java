@@ -29,7 +29,7 @@ public final class CacheReader {
     }
 
     public record GroupRow(int instance, String family, int code, String name, String shortName, Integer siteCode,
-                           Integer periodCode, LocalDate start, LocalDate end, boolean gone) {
+                           Integer periodCode, Integer trainingCode, LocalDate start, LocalDate end, boolean gone) {
     }
 
     public record GroupMemberRow(int instance, String family, int groupCode, int studentCode) {
@@ -83,9 +83,9 @@ public final class CacheReader {
     public List<GroupRow> groups(String family) {
         List<GroupRow> out = new ArrayList<>();
         Jdbc.query(dataSource, "SELECT instance_index, family, code, name, short_name, site_code, period_code, start_date, "
-                + "end_date, gone_at FROM np_group WHERE family = ? ORDER BY instance_index, code", rs -> out.add(
+                + "end_date, gone_at, training_code FROM np_group WHERE family = ? ORDER BY instance_index, code", rs -> out.add(
                 new GroupRow(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                        (Integer) rs.getObject(6), (Integer) rs.getObject(7),
+                        (Integer) rs.getObject(6), (Integer) rs.getObject(7), (Integer) rs.getObject(11),
                         rs.getDate(8) == null ? null : rs.getDate(8).toLocalDate(),
                         rs.getDate(9) == null ? null : rs.getDate(9).toLocalDate(), rs.getTimestamp(10) != null)), family);
         return out;

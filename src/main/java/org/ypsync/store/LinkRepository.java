@@ -49,6 +49,18 @@ public final class LinkRepository {
         return out;
     }
 
+    /** The Moodle username ypsync last wrote for each person it manages of the given kinds. */
+    public Map<UserKey, String> usernames(Collection<UserKind> kinds) {
+        Map<UserKey, String> out = new HashMap<>();
+        Jdbc.query(dataSource, "SELECT instance_index, kind, netypareo_id, username FROM moodle_user_link", rs -> {
+            UserKind kind = UserKind.valueOf(rs.getString(2));
+            if (kinds.contains(kind)) {
+                out.put(new UserKey(rs.getInt(1), kind, rs.getString(3)), rs.getString(4));
+            }
+        });
+        return out;
+    }
+
     public void saveUserLink(UserLink link, String username) {
         UserKey k = link.key();
         Jdbc.update(dataSource, "DELETE FROM moodle_user_link WHERE instance_index = ? AND kind = ? AND netypareo_id = ?",
@@ -134,7 +146,7 @@ public final class LinkRepository {
         Jdbc.update(dataSource, "DELETE FROM moodle_cohort_member WHERE cohort_idnumber = ?", cohortIdnumber);
     }
 
-    private static String json(Map<String, String> written) {
+    static String json(Map<String, String> written) {
         try {
             return JSON.writeValueAsString(written);
         } catch (JsonProcessingException e) {
@@ -142,7 +154,7 @@ public final class LinkRepository {
         }
     }
 
-    private static Map<String, String> parse(String text) {
+    static Map<String, String> parse(String text) {
         try {
             return JSON.readValue(text, WRITTEN);
         } catch (JsonProcessingException e) {

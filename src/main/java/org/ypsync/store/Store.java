@@ -62,6 +62,10 @@ public final class Store implements AutoCloseable {
         return new LinkRepository(dataSource);
     }
 
+    public CourseLinkRepository courseLinks() {
+        return new CourseLinkRepository(dataSource);
+    }
+
     public FieldStateRepository fieldStates() {
         return new FieldStateRepository(dataSource);
     }

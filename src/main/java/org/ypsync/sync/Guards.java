@@ -41,6 +41,21 @@ public final class Guards {
     }
 
     /**
+     * Per course: courses with fewer than minSize active enrolments ypsync made are not guarded; otherwise trips
+     * when suspensions &gt; max(1, floor(maxShare x active)).
+     */
+    public static Optional<String> courseSuspensions(String courseIdnumber, int suspensions, int active,
+            double maxShare, int minSize) {
+        checkArgs(suspensions, active, maxShare);
+        if (suspensions == 0 || active < minSize) {
+            return Optional.empty();
+        }
+        return beyondLimit(suspensions, active, maxShare, String.format(
+                "Suspension guard: course [%s] would suspend %d of its %d active enrolments%s", courseIdnumber,
+                suspensions, active, suspensions >= active ? " (all of them)" : ""), "enrolments");
+    }
+
+    /**
      * Empty while {@code count} stays within max(1, floor(maxShare x population)), otherwise the reason: what would
      * happen ({@code what}), the limit, and that the {@code heldBack} actions wait.
      */

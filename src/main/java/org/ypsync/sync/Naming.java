@@ -10,6 +10,9 @@ public final class Naming {
     public static final String SITE = "SITE_";
     public static final String DIPLOMA_GROUP = "GRP_";
     public static final String FC_GROUP = "FC_";
+    public static final String COURSE = "CRS_";
+    public static final String SITE_CATEGORY = "CAT_SITE_";
+    public static final String TRAINING_CATEGORY = "CAT_FRM_";
 
     private Naming() {
     }
@@ -31,6 +34,20 @@ public final class Naming {
 
     public static String fcGroupIdnumber(int instanceIndex, String codeGroupe) {
         return prefix(instanceIndex) + FC_GROUP + requireText(codeGroupe, "codeGroupe");
+    }
+
+    public static String courseIdnumber(int instanceIndex, String codeGroupe) {
+        return prefix(instanceIndex) + COURSE + requireText(codeGroupe, "codeGroupe");
+    }
+
+    /** The course category of a site (sync.courses.category-by=site). */
+    public static String siteCategoryIdnumber(int instanceIndex, String abregeSite) {
+        return prefix(instanceIndex) + SITE_CATEGORY + requireText(abregeSite, "abregeSite");
+    }
+
+    /** The course category of a training (sync.courses.category-by=diploma). */
+    public static String trainingCategoryIdnumber(int instanceIndex, String codeFormation) {
+        return prefix(instanceIndex) + TRAINING_CATEGORY + requireText(codeFormation, "codeFormation");
     }
 
     public static String userIdnumber(int instanceIndex, String netypareoId) {

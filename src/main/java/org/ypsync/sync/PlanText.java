@@ -121,6 +121,62 @@ public final class PlanText {
         return sb.toString();
     }
 
+    public static String render(CoursePlan.Categories categories, CoursePlan p) {
+        StringBuilder sb = new StringBuilder("Courses plan:\n");
+        categories.creates().forEach(c -> sb.append("  create category ").append(c.name()).append(" [")
+                .append(c.idnumber()).append("]\n"));
+        categories.adoptions().forEach((c, id) -> sb.append("  adopt category ").append(c.name()).append(" [")
+                .append(c.idnumber()).append("] = existing Moodle category id ").append(id).append('\n'));
+        for (CoursePlan.Create c : p.creates()) {
+            sb.append("  create course ").append(c.course().fullname()).append(" [").append(c.course().idnumber())
+                    .append("] shortname='").append(c.course().shortname()).append("' category [")
+                    .append(c.course().categoryIdnumber()).append("]\n");
+        }
+        for (CoursePlan.Adoption a : p.adoptions()) {
+            sb.append("  adopt course ").append(a.course().fullname()).append(" [").append(a.course().idnumber())
+                    .append("] = existing Moodle course id ").append(a.moodleId()).append('\n');
+            changes(sb, a.changes());
+        }
+        for (CoursePlan.Update u : p.updates()) {
+            sb.append("  update course ").append(u.course().fullname()).append(" [").append(u.course().idnumber())
+                    .append("] (Moodle course id ").append(u.moodleId()).append(")\n");
+            changes(sb, u.changes());
+        }
+        p.hides().forEach(l -> sb.append("  hide course [").append(l.idnumber())
+                .append("]: no longer in NetYpareo (sync.courses.hide-gone)\n"));
+        p.left().forEach(l -> sb.append("  leave course [").append(l.idnumber())
+                .append("]: no longer in NetYpareo, left as it is\n"));
+        p.rejections().forEach(r -> sb.append("  reject course ").append(r.shortname()).append(" [")
+                .append(r.idnumber()).append("]: ").append(r.reason()).append('\n'));
+        sb.append("  ").append(SyncLog.summary(p)).append('\n');
+        return sb.toString();
+    }
+
+    public static String render(EnrolmentPlan p, boolean force) {
+        StringBuilder sb = new StringBuilder("Enrolments plan:\n");
+        boolean held = !p.guards().isEmpty() && !force;
+        enrolments(sb, "enrol", p.enrols(), false);
+        enrolments(sb, "suspend", p.suspensions(), held);
+        enrolments(sb, "revive", p.revivals(), false);
+        enrolments(sb, "re-date", p.dateChanges(), false);
+        p.skipped().forEach(s -> sb.append("  skip ").append(s.role().value()).append(' ').append(s.key())
+                .append(" in [").append(s.courseIdnumber()).append("]: ").append(s.reason()).append('\n'));
+        p.guards().values().stream().sorted().forEach(g -> sb.append("  GUARD ").append(g)
+                .append(force ? " (overridden by --force)" : "").append('\n'));
+        sb.append("  ").append(SyncLog.summary(p)).append('\n');
+        return sb.toString();
+    }
+
+    private static void enrolments(StringBuilder sb, String verb, java.util.List<EnrolmentPlan.Enrolment> list,
+                                   boolean held) {
+        for (EnrolmentPlan.Enrolment e : list) {
+            sb.append("  ").append(verb).append(' ').append(e.role().value()).append(' ').append(e.key())
+                    .append(" (Moodle user id ").append(e.moodleUserId()).append(") in [").append(e.courseIdnumber())
+                    .append("]").append(e.timestart() != 0 || e.timeend() != 0 ? " dates " + e.timestart() + "-"
+                            + e.timeend() : "").append(held ? " [HELD BACK by guard]" : "").append('\n');
+        }
+    }
+
     private static void changes(StringBuilder sb, Map<String, FieldChange> changes) {
         UserPlan.orderedChanges(changes).forEach((k, c) -> sb.append("      ").append(k).append(": ")
                 .append(c.before() == null ? "(none)" : c.before()).append(" -> ").append(c.after()).append('\n'));

@@ -82,6 +82,48 @@ public final class SyncLog {
                 + s.key().idnumber() + "]: " + s.reason();
     }
 
+    public static String course(String verb, String fullname, String idnumber) {
+        return "Course " + verb + ": " + nz(fullname) + " [" + nz(idnumber) + "]";
+    }
+
+    public static String category(String verb, String name, String idnumber) {
+        return "Course category " + verb + ": " + nz(name) + " [" + nz(idnumber) + "]";
+    }
+
+    public static String line(CoursePlan.Rejection r) {
+        return "Course rejected: " + nz(r.shortname()) + " [" + r.idnumber() + "]: " + r.reason();
+    }
+
+    public static String left(CourseLink l) {
+        return course("left", l.written().getOrDefault(DesiredCourse.FULLNAME, ""), l.idnumber())
+                + " (no longer in NetYpareo, left as it is)";
+    }
+
+    /** e.g. "Enrolment student added: [apprenant10007] [CRS_846000]". */
+    public static String enrolment(CourseRole role, String verb, String username, String courseIdnumber) {
+        return "Enrolment " + role.value() + " " + verb + ": [" + nz(username) + "] [" + nz(courseIdnumber) + "]";
+    }
+
+    public static String skipped(EnrolmentPlan.Skipped s) {
+        return "Enrolment " + s.role().value() + " skipped: [" + s.key().idnumber() + "] [" + s.courseIdnumber()
+                + "]: " + s.reason();
+    }
+
+    /** e.g. "Courses: 3 created, 1 updated, 0 hidden, 40 unchanged, 0 left, 0 rejected" (+ ", 1 adopted"). */
+    public static String summary(CoursePlan p) {
+        String s = "Courses: " + p.creates().size() + " created, " + p.updates().size() + " updated, "
+                + p.hides().size() + " hidden, " + p.unchanged() + " unchanged, " + p.left().size() + " left, "
+                + p.rejections().size() + " rejected";
+        return p.adoptions().isEmpty() ? s : s + ", " + p.adoptions().size() + " adopted";
+    }
+
+    /** e.g. "Enrolments: 30 added, 2 suspended, 1 revived, 0 dates changed, 400 unchanged, 3 skipped". */
+    public static String summary(EnrolmentPlan p) {
+        return "Enrolments: " + p.enrols().size() + " added, " + p.suspensions().size() + " suspended, "
+                + p.revivals().size() + " revived, " + p.dateChanges().size() + " dates changed, " + p.unchanged()
+                + " unchanged, " + p.skipped().size() + " skipped";
+    }
+
     /** e.g. "Users: 3 created, 1 updated, 0 suspended, 0 revived, 120 unchanged, 1 rejected" (+ ", 2 adopted"). */
     public static String summary(String label, UserPlan p) {
         StringBuilder sb = new StringBuilder(label).append(": ").append(p.creates().size()).append(" created, ")

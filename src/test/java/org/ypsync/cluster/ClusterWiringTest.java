@@ -28,7 +28,7 @@ class ClusterWiringTest {
         Map<String, String> p = new HashMap<>(Map.of("ypsync.store.url", url, "ypsync.store.user", "sa",
                 "ypsync.cluster.enabled", "true", "ypsync.cluster.instance-id", "wiring-node",
                 "camel.main.jmx-enabled", "false"));
-        for (String stage : List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups")) {
+        for (String stage : List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups", "courses")) {
             p.put("sync." + stage + ".cron", NEVER);
         }
         return p;
@@ -45,7 +45,7 @@ class ClusterWiringTest {
                 assertTrue(quartz.isClustered());
                 assertTrue(quartz.getScheduler().getMetaData().getJobStoreClass().getName().endsWith("JobStoreTX"));
                 Store store = context.getRegistry().lookupByNameAndType("ypsyncStore", Store.class);
-                assertEquals("cache fc-groups groups site-cohorts tutors users",
+                assertEquals("cache courses fc-groups groups site-cohorts tutors users",
                         TestDatabases.rows(store, "SELECT trigger_name FROM qrtz_triggers ORDER BY trigger_name"));
                 return 0;
             } catch (Exception e) {

@@ -160,7 +160,7 @@ class TwoNodeClusterTest {
                 // a daemon left behind by a dying test stops by itself
                 "-Dcamel.main.duration-max-seconds=300",
                 "-Dcamel.main.jmx-enabled=false"));
-        for (String stage : List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups")) {
+        for (String stage : List.of("cache", "site-cohorts", "users", "tutors", "groups", "fc-groups", "courses")) {
             cmd.add("-Dsync." + stage + ".cron=" + NEVER);
         }
         cmd.add(Launcher.class.getName());

@@ -69,11 +69,12 @@ class ReuseInCamelEstateTest {
             CamelContext context = host.getCamelContext();
             assertEquals("estate", context.getName(), "the host's context, not ypsync's");
             List<String> routes = new ArrayList<>(List.of("cache", "site-cohorts", "users", "tutors", "groups",
-                    "fc-groups", "estate-nightly", "estate-groups"));
+                    "fc-groups", "courses", "estate-nightly", "estate-groups"));
             // the stages' timers and the Moodle batching routes, instances of ypsync's route templates
-            routes.addAll(routes.subList(0, 6).stream().map(stage -> stage + "-timer").toList());
+            routes.addAll(routes.subList(0, 7).stream().map(stage -> stage + "-timer").toList());
             for (String function : List.of("create-users", "update-users", "create-cohorts", "update-cohorts",
-                    "add-cohort-members", "delete-cohort-members")) {
+                    "add-cohort-members", "delete-cohort-members", "create-categories", "create-courses", "duplicate-course",
+                    "update-courses", "enrol-users")) {
                 routes.add("moodle-" + function);
             }
             for (String route : routes) {

@@ -54,7 +54,15 @@ final class ExpectedMoodle {
     record GroupCohort(String idnumber, String name, Set<String> studentIdnumbers) {
     }
 
+    /**
+     * A course as Moodle should see it (sync.courses.enabled): one per diploma group of the current period, named
+     * after the group, the idnumbers of the students the group lists and of the trainers its timetable lists.
+     */
+    record ExpectedCourse(String idnumber, String name, Set<String> studentIdnumbers, Set<String> trainerIdnumbers) {
+    }
+
     final Map<String, Person> people = new TreeMap<>();
+    final Map<String, ExpectedCourse> courses = new TreeMap<>();
     final Map<String, String> siteCohortNames = new TreeMap<>();
     final Map<String, GroupCohort> groupCohorts = new TreeMap<>();
     /** idnumbers of people who share an e-mail or username with someone else. */
@@ -158,6 +166,10 @@ final class ExpectedMoodle {
         for (Group g : d.diplomaGroups()) {
             if (current.isPresent() && g.periodCode() != null && g.periodCode() == current.get().code()) {
                 groupCohorts.put(prefix(i) + "GRP_" + g.code(), group(d, prefix(i) + "GRP_" + g.code(), g));
+                Set<String> trainers = new TreeSet<>();
+                d.trainers(g.code()).forEach(c -> trainers.add(prefix(i) + c));
+                courses.put(prefix(i) + "CRS_" + g.code(), new ExpectedCourse(prefix(i) + "CRS_" + g.code(), g.name(),
+                        group(d, "", g).studentIdnumbers(), trainers));
             }
         }
         LocalDate from = today.minusDays(fcPastDays);

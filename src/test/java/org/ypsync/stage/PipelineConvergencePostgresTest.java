@@ -10,7 +10,7 @@ import org.ypsync.Launcher;
  * schema): the links and members ypsync keeps must behave the same as on H2. Skipped with the reason when no
  * PostgreSQL answers (failed under -Dypsync.test.postgres.required=true).
  */
-@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
+@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false", "sync.courses.enabled=true"})
 @ScenarioExtension.Scenario(postgres = true)
 class PipelineConvergencePostgresTest implements ScenarioExtension.InScenario {
     private final ScenarioWorld world;

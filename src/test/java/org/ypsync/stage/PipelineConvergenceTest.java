@@ -27,8 +27,10 @@ import org.ypsync.ops.StageRun;
  * The whole pipeline ("run all") through rounds of random NetYpareo churn (EmulatedData.mutate plus site moves,
  * trainers leaving and coming back, tutor and group changes) and hand edits in Moodle. After every round Moodle
  * must equal what {@link ExpectedMoodle} computes from the data alone, and an immediate re-run must write nothing.
+ * With sync.courses.enabled (here and on PostgreSQL), the courses too: students moved between groups, trainers
+ * joining and leaving timetables, enrolments suspended and courses deleted by hand.
  */
-@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false"})
+@CamelMainTest(mainClass = Launcher.class, properties = {"ypsync.schedule.enabled=false", "sync.courses.enabled=true"})
 class PipelineConvergenceTest implements ScenarioExtension.InScenario {
     private static final DataSetSize SIZE = new DataSetSize(3, 60, 6, 15, 4, 5);
     private static final int ROUNDS = 5;
@@ -59,6 +61,7 @@ class PipelineConvergenceTest implements ScenarioExtension.InScenario {
         Random random = new Random(seed);
         Set<String> seenPeople = new TreeSet<>();
         Set<String> seenGroups = new TreeSet<>();
+        Set<String> seenCourses = new TreeSet<>();
         Set<String> contested = new TreeSet<>();
         List<String> log = new ArrayList<>();
         for (int round = 0; round <= ROUNDS; round++) {
@@ -68,6 +71,10 @@ class PipelineConvergenceTest implements ScenarioExtension.InScenario {
                     log.add("round " + round + " " + id + ": " + d.mutate(random, 0.12) + ", " + churn(d, random));
                 }
                 handEdit(world, random, log, round);
+                if (world.coursesEnabled) {
+                    // their own sequence, so the other rounds stay as they were without courses
+                    courseChurn(world, new Random(seed * 31 + round), log, round);
+                }
             }
             List<StageRun> runs = world.runner().run("all", false, false);
             for (StageRun r : runs) {
@@ -86,12 +93,18 @@ class PipelineConvergenceTest implements ScenarioExtension.InScenario {
             try {
                 world.assertUsersMatch(e, gone);
                 world.assertGroupsMatch(e, left);
+                if (world.coursesEnabled) {
+                    Set<String> leftCourses = new TreeSet<>(seenCourses);
+                    leftCourses.removeAll(e.courses.keySet());
+                    world.assertCoursesMatch(e, leftCourses);
+                }
             } catch (AssertionError err) {
                 throw new AssertionError("seed " + seed + " round " + round + " (" + String.join("; ", log) + "): "
                         + err.getMessage(), err);
             }
             seenPeople.addAll(e.people.keySet());
             seenGroups.addAll(e.groupCohorts.keySet());
+            seenCourses.addAll(e.courses.keySet());
 
             world.moodle().resetCounters();
             Set<Long> before = new TreeSet<>();
@@ -107,6 +120,8 @@ class PipelineConvergenceTest implements ScenarioExtension.InScenario {
                         + String.join("; ", log);
                 assertEquals(0, world.moodle().calls("core_user_update_users"), why);
                 assertEquals(0, world.moodle().calls("core_cohort_delete_cohort_members"), why);
+                assertEquals(0, world.moodle().calls("core_course_create_courses")
+                        + world.moodle().calls("core_course_update_courses"), why);
                 assertEquals(0, world.moodle().calls("core_cohort_create_cohorts")
                         + world.moodle().calls("core_cohort_update_cohorts"), why);
                 if (created.isEmpty() || !created.stream().allMatch(u -> contested.contains(u.idnumber()))) {
@@ -210,6 +225,55 @@ class PipelineConvergenceTest implements ScenarioExtension.InScenario {
         } else {
             world.moodle().editUser(u.id(), x -> x.withSuspended(true));
             log.add("round " + round + ": " + u.username() + " suspended by hand");
+        }
+    }
+
+    /**
+     * The courses stage's churn: a student moved to another group, a trainer joining one timetable and leaving
+     * another, and by hand in Moodle an enrolment suspended or a course deleted.
+     */
+    private static void courseChurn(ScenarioWorld world, Random random, List<String> log, int round) {
+        for (String id : List.of(DemoEnvironment.FIRST, DemoEnvironment.SECOND)) {
+            EmulatedData d = world.data(id);
+            int period = d.currentPeriod().orElseThrow().code();
+            List<Group> groups = d.diplomaGroups().stream().filter(g -> g.periodCode() != null
+                    && g.periodCode() == period).toList();
+            Group to = groups.get(random.nextInt(groups.size()));
+            List<Integer> members = new ArrayList<>();
+            groups.stream().filter(g -> g.code() != to.code()).forEach(g -> members.addAll(d.members(g.code())));
+            if (!members.isEmpty()) {
+                int s = members.get(random.nextInt(members.size()));
+                d.moveStudentToGroup(s, to.code());
+                log.add("round " + round + " " + id + ": student " + s + " moved to " + to.code());
+            }
+            List<StaffAccount> trainers = d.staff().stream().filter(StaffAccount::trainer).toList();
+            StaffAccount t = trainers.get(random.nextInt(trainers.size()));
+            Group g = groups.get(random.nextInt(groups.size()));
+            if (d.trainers(g.code()).contains(t.code())) {
+                d.removeTrainer(g.code(), t.code());
+                log.add("round " + round + " " + id + ": trainer " + t.code() + " leaves " + g.code());
+            } else {
+                d.addTrainer(g.code(), t.code());
+                log.add("round " + round + " " + id + ": trainer " + t.code() + " joins " + g.code());
+            }
+        }
+        List<EmulatedCourses.Course> courses = world.courses.courses();
+        if (courses.isEmpty()) {
+            return;
+        }
+        var c = courses.get(random.nextInt(courses.size()));
+        if (random.nextInt(3) == 0) {
+            world.moodle().deleteCourse(c.id());
+            log.add("round " + round + ": course " + c.idnumber() + " deleted by hand");
+            return;
+        }
+        List<org.ypsync.moodle.emulator.MoodleEnrolment> active = world.moodle().enrolments(c.id()).stream()
+                .filter(e -> !e.suspended()).toList();
+        if (!active.isEmpty()) {
+            var e = active.get(random.nextInt(active.size()));
+            world.moodle().suspendEnrolment(c.id(), e.userId(), true);
+            log.add("round " + round + ": enrolment of user " + e.userId() + " in " + c.idnumber()
+                    + " suspended by hand");
         }
     }
 }

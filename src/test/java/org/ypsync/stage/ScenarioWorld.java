@@ -42,6 +42,8 @@ final class ScenarioWorld implements AutoCloseable {
     final DemoEnvironment env;
     /** Between ypsync and the Moodle emulator: the fields each write carried. */
     final RecordingProxy proxy;
+    /** The emulated Moodle's courses, read and edited by hand. */
+    final EmulatedCourses courses;
     /** What the Camel Main of each test gets on top of its {@code @CamelMainTest} properties. */
     final Map<String, String> properties = new TreeMap<>();
     /** idnumbers of accounts made by hand in Moodle for a test: nobody in NetYpareo, and not ypsync's. */
@@ -54,6 +56,8 @@ final class ScenarioWorld implements AutoCloseable {
     private final int fcPastDays;
     private final Set<Integer> statuses = new TreeSet<>();
     private final boolean allowSharedEmail;
+    /** sync.courses.enabled of the test class: the convergence rounds check the courses too. */
+    final boolean coursesEnabled;
     /** Whether the emulated Moodle has the user profile field netypareo_usertype (a stock Moodle has not). */
     final boolean profileField;
 
@@ -76,8 +80,10 @@ final class ScenarioWorld implements AutoCloseable {
             }
         }
         this.allowSharedEmail = Boolean.parseBoolean(settings.getOrDefault("moodle.allow-shared-email", "false"));
+        this.coursesEnabled = Boolean.parseBoolean(settings.getOrDefault("sync.courses.enabled", "false"));
         env.moodle().allowAccountsSameEmail(allowSharedEmail);
         this.proxy = new RecordingProxy(env.moodle().url());
+        this.courses = new EmulatedCourses(env.moodle(), this::store);
         properties.putAll(env.properties());
         properties.put("moodle.url", proxy.url());
         properties.putAll(extra);
@@ -164,7 +170,8 @@ final class ScenarioWorld implements AutoCloseable {
         try (Connection c = store().dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String t : List.of("np_site", "np_period", "np_student", "np_staff", "np_tutor", "np_tutor_student",
                     "np_group", "np_group_member", "cache_count", "cache_status", "cache_staging", "dead_letter",
-                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member", "moodle_field_state")) {
+                    "stage_run", "moodle_user_link", "moodle_cohort_link", "moodle_cohort_member", "moodle_field_state",
+                    "np_group_trainer", "moodle_course_category_link", "moodle_course_link", "moodle_enrolment_link")) {
                 st.execute("DELETE FROM " + t);
             }
         }
@@ -179,6 +186,7 @@ final class ScenarioWorld implements AutoCloseable {
         for (MoodleCohort c : m.cohorts()) {
             m.deleteCohort(c.id());
         }
+        courses.clear();
         m.resetCounters();
         proxy.clear();
         foreign.clear();
@@ -474,6 +482,67 @@ final class ScenarioWorld implements AutoCloseable {
         for (String l : left) {
             if (!cohorts.containsKey(l)) {
                 problems.add("cohort " + l + " of a group no longer synced was deleted");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError(problems.size() + " differences:\n" + String.join("\n", problems));
+        }
+    }
+
+    /**
+     * Moodle's courses against the oracle: every expected course exists once, named after its group; each listed
+     * student and trainer who must have a working account is enrolled, active, with role 5 (student) or 3
+     * (editingteacher); nobody else of ypsync's people holds an active enrolment in it (leavers are suspended, never
+     * unenrolled). {@code left}: courses of groups no longer synced, which must still exist.
+     */
+    void assertCoursesMatch(ExpectedMoodle e, Set<String> left) {
+        List<String> problems = new ArrayList<>();
+        Map<String, EmulatedCourses.Course> byIdnumber = new TreeMap<>();
+        for (var c : courses.courses()) {
+            if (byIdnumber.put(c.idnumber(), c) != null) {
+                problems.add("two courses with idnumber " + c.idnumber());
+            }
+        }
+        Map<String, ExpectedMoodle.Person> sure = new TreeMap<>();
+        e.sureActive().forEach(p -> sure.put(p.idnumber(), p));
+        for (ExpectedMoodle.ExpectedCourse want : e.courses.values()) {
+            var c = byIdnumber.get(want.idnumber());
+            if (c == null) {
+                problems.add("no course " + want.idnumber());
+                continue;
+            }
+            if (!c.fullname().equals(want.name())) {
+                problems.add("course " + want.idnumber() + " is named " + c.fullname() + ", not " + want.name());
+            }
+            Map<String, org.ypsync.moodle.emulator.MoodleEnrolment> active = new TreeMap<>();
+            for (var en : env.moodle().enrolments(c.id())) {
+                Optional<MoodleUser> u = env.moodle().user(en.userId());
+                if (u.isPresent() && !u.get().deleted() && !en.suspended()) {
+                    active.put(u.get().idnumber(), en);
+                }
+            }
+            for (String s : want.studentIdnumbers()) {
+                if (sure.containsKey(s) && (active.get(s) == null || !active.get(s).roleIds().equals(Set.of(5L)))) {
+                    problems.add("course " + want.idnumber() + ": student " + s + " not enrolled as student");
+                }
+            }
+            for (String t : want.trainerIdnumbers()) {
+                if (sure.containsKey(t) && (active.get(t) == null || !active.get(t).roleIds().equals(Set.of(3L)))) {
+                    problems.add("course " + want.idnumber() + ": trainer " + t + " not enrolled as teacher");
+                }
+            }
+            for (String idnumber : active.keySet()) {
+                ExpectedMoodle.Person p = e.people.get(idnumber);
+                boolean listed = want.studentIdnumbers().contains(idnumber) || want.trainerIdnumbers().contains(idnumber);
+                if (!foreign.contains(idnumber) && (!listed || p == null || !p.active())) {
+                    problems.add("course " + want.idnumber() + " has an active enrolment of " + idnumber + " (" + p
+                            + "), whom it should not");
+                }
+            }
+        }
+        for (String l : left) {
+            if (!byIdnumber.containsKey(l)) {
+                problems.add("course " + l + " of a group no longer synced was deleted");
             }
         }
         if (!problems.isEmpty()) {
