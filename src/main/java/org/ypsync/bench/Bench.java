@@ -41,10 +41,17 @@ public final class Bench {
     static final String FETCH_CONCURRENCY_KEY = "netypareo.fetch-concurrency";
 
     /** Write functions and the kinds of rows the emulator counts for them. */
-    static final List<String> WRITE_FUNCTIONS = List.of(MoodleClient.CREATE_USERS, MoodleClient.UPDATE_USERS,
+    /** The writes of the user, site cohort and group stages: what "write calls per 1,000 users" counts. */
+    static final List<String> USER_WRITE_FUNCTIONS = List.of(MoodleClient.CREATE_USERS, MoodleClient.UPDATE_USERS,
             MoodleClient.CREATE_COHORTS, MoodleClient.UPDATE_COHORTS, MoodleClient.ADD_COHORT_MEMBERS,
             MoodleClient.DELETE_COHORT_MEMBERS);
-    static final List<String> ROW_KINDS = List.of("created", "updated", "deleted", "added", "removed");
+    /** The courses stage's writes (the bench enables the stage). */
+    static final List<String> COURSE_WRITE_FUNCTIONS = List.of(MoodleClient.CREATE_CATEGORIES,
+            MoodleClient.CREATE_COURSES, MoodleClient.UPDATE_COURSES, MoodleClient.DUPLICATE_COURSE,
+            MoodleClient.ENROL_USERS);
+    static final List<String> WRITE_FUNCTIONS = java.util.stream.Stream.concat(USER_WRITE_FUNCTIONS.stream(),
+            COURSE_WRITE_FUNCTIONS.stream()).toList();
+    static final List<String> ROW_KINDS = List.of("created", "updated", "deleted", "added", "removed", "enrolled");
 
     private Bench() {
     }
@@ -146,6 +153,11 @@ public final class Bench {
             return rows.stream().mapToLong(StageRow::writeCalls).sum();
         }
 
+        /** Write calls of the user, site cohort and group stages (the courses stage's are reported apart). */
+        long userWriteCalls() {
+            return USER_WRITE_FUNCTIONS.stream().mapToLong(this::calls).sum();
+        }
+
         long calls(String function) {
             return rows.stream().mapToLong(r -> r.calls().getOrDefault(function, 0L)).sum();
         }
@@ -222,6 +234,8 @@ public final class Bench {
                     Runtime.getRuntime().availableProcessors());
             Map<String, String> properties = new LinkedHashMap<>(emulators.properties());
             properties.put("ypsync.store.url", store);
+            // the optional courses stage is measured too: one course per diploma group, its students and trainers
+            properties.put("sync.courses.enabled", "true");
             List<Phase> phases = new ArrayList<>();
             Launch.onceWith(properties, context -> {
                 try {
@@ -396,7 +410,7 @@ public final class Bench {
         long userCalls = p.calls(MoodleClient.CREATE_USERS) + p.calls(MoodleClient.UPDATE_USERS);
         out.printf(Locale.ROOT, "  users written %,d (created %,d); write calls %,d; per 1,000 users written: %s"
                         + " (user calls only: %s); %s calls per 1,000 users created: %s%n", users, p.usersCreated(),
-                p.writeCalls(), perThousand(p.writeCalls(), users), perThousand(userCalls, users),
+                p.userWriteCalls(), perThousand(p.userWriteCalls(), users), perThousand(userCalls, users),
                 MoodleClient.CREATE_USERS, perThousand(p.calls(MoodleClient.CREATE_USERS), p.usersCreated()));
         out.printf(Locale.ROOT, "  peak heap: %d MB in use (sampled, garbage included), %d MB at most after a"
                         + " collection; %d MB live at the end of the phase (after a full GC)%n",

@@ -50,6 +50,10 @@ public record Floor(double callLatencyMs, double itemLatencyMs, int concurrency,
             case "core_cohort_update_cohorts" -> 7;
             case "core_cohort_add_cohort_members" -> 4;
             case "core_cohort_delete_cohort_members" -> 2;
+            case "core_course_create_categories" -> 4; // name, idnumber, parent, description
+            case "core_course_create_courses" -> 7;    // fullname, shortname, categoryid, idnumber, dates, visible
+            case "core_course_update_courses" -> 4;    // id, idnumber, dates
+            case "enrol_manual_enrol_users" -> 6;      // roleid, userid, courseid, timestart, timeend, suspend
             default -> 10;
         };
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.ypsync.Launch;
 import org.ypsync.moodle.emulator.MoodleEmulator;
@@ -45,7 +46,10 @@ public final class Demo {
             out.println("ypsync demo: NetYpareo emulator on 127.0.0.1:" + env.netypareo().port() + " (instances '"
                     + DemoEnvironment.FIRST + "' and '" + DemoEnvironment.SECOND + "'), Moodle emulator at "
                     + moodle.url() + ", store " + STORE);
-            int code = Launch.onceWith(env.properties(), context -> {
+            // the demo shows the optional courses stage too
+            Map<String, String> properties = new java.util.LinkedHashMap<>(env.properties());
+            properties.put("sync.courses.enabled", "true");
+            int code = Launch.onceWith(properties, context -> {
                 StageRunner runner = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class);
                 List<StageRun> runs = new ArrayList<>();
                 out.println();

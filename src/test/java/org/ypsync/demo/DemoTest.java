@@ -35,7 +35,8 @@ class DemoTest {
                 "Updating cache status for instance 0", "Updating cache status for instance 1",
                 "Site cohort created: SITE1 [SITE_S1]", "[1_SITE_CFPPH]", "User student created: [",
                 "User teacher created: [", "User tutor created: [", "Group cohort created: ", "[1_GRP_846000]",
-                "FC group cohort created: "}) {
+                "FC group cohort created: ", "Course category created: ", "Course created: ", "[CRS_",
+                "[1_CRS_", "Enrolment student added: [", "Enrolment teacher added: ["}) {
             assertTrue(out.contains(line), "missing '" + line + "' in:\n" + out);
         }
         Matcher writes = Pattern.compile("write calls (\\d+)").matcher(out);
