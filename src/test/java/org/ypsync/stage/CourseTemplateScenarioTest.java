@@ -32,6 +32,9 @@ class CourseTemplateScenarioTest implements ScenarioExtension.InScenario {
         long template = world.moodle().createCourse("MODELE", "Modèle de cours", category, "");
         world.moodle().addActivity(template, 1, "forum", "Annonces de la classe");
         world.moodle().addActivity(template, 2, "assign", "Premier devoir");
+        // the designer of the template is enrolled in it, and must not be in the copies
+        long designer = world.moodle().createUser("conceptrice", "Anne", "Modèle", "anne@cfa.example.org", "", "manual");
+        world.moodle().enrolUser(template, designer, 3);
         world.moodle().resetCounters();
         StageRun run = world.one("courses", false, false);
         assertEquals(StageRun.Outcome.OK, run.outcome(), run.summary() + " " + run.problems());
@@ -46,6 +49,7 @@ class CourseTemplateScenarioTest implements ScenarioExtension.InScenario {
             assertEquals(wanted, c.sections().stream().flatMap(s -> s.activities().stream()).toList(), c.toString());
             assertTrue(c.startdate() > 0 && c.enddate() > c.startdate(), c.toString());
             assertFalse(world.moodle().enrolments(c.id()).isEmpty(), "its people enrolled: " + c);
+            assertFalse(world.moodle().enrolledUserIds(c.id()).contains(designer), "the template's people not copied");
         }
         world.assertReported("(copy of MODELE)");
         world.assertReRunWritesNothing("courses");
