@@ -165,15 +165,22 @@ final class MoodleSettlements {
         return true;
     }
 
+    /** Cohorts of the batch that exist with their idnumber and the name sent. */
     Map<Integer, JsonNode> recoverCohorts(List<Integer> sent, Slots slots) {
-        JsonNode all = moodle.call(GET_COHORTS, Map.of(), slots.calls);
+        return foundByIdnumber(moodle.call(GET_COHORTS, Map.of(), slots.calls), sent, slots,
+                (r, c) -> c.path("name").asText().equals(str(r, "name")));
+    }
+
+    /** The records of the batch that {@code all} holds by idnumber, when {@code same} also holds. */
+    private static Map<Integer, JsonNode> foundByIdnumber(JsonNode all, List<Integer> sent, Slots slots,
+                                                          java.util.function.BiPredicate<Map<String, Object>, JsonNode> same) {
         Map<String, JsonNode> byIdnumber = new HashMap<>();
         all.forEach(c -> byIdnumber.put(c.path("idnumber").asText(), c));
         Map<Integer, JsonNode> out = new HashMap<>();
         for (int i : sent) {
             Map<String, Object> r = slots.record(i);
             JsonNode c = byIdnumber.get(str(r, "idnumber"));
-            if (c != null && c.path("name").asText().equals(str(r, "name"))) {
+            if (c != null && same.test(r, c)) {
                 out.put(i, c);
             }
         }
@@ -196,16 +203,7 @@ final class MoodleSettlements {
 
     /** Categories of the batch that exist with their idnumber. */
     Map<Integer, JsonNode> recoverCategories(List<Integer> sent, Slots slots) {
-        Map<String, JsonNode> byIdnumber = new HashMap<>();
-        moodle.call(GET_CATEGORIES, Map.of(), slots.calls).forEach(c -> byIdnumber.put(c.path("idnumber").asText(), c));
-        Map<Integer, JsonNode> out = new HashMap<>();
-        for (int i : sent) {
-            JsonNode c = byIdnumber.get(str(slots.record(i), "idnumber"));
-            if (c != null) {
-                out.put(i, c);
-            }
-        }
-        return out;
+        return foundByIdnumber(moodle.call(GET_CATEGORIES, Map.of(), slots.calls), sent, slots, (r, c) -> true);
     }
 
     boolean settleCreatedCourses(List<Integer> sent, JsonNode answer, Slots slots) {

@@ -44,8 +44,9 @@ public final class CacheRun {
     private final Set<CacheKind> fetched = Collections.synchronizedSet(EnumSet.noneOf(CacheKind.class));
     private final Set<CacheKind> incomplete = Collections.synchronizedSet(EnumSet.noneOf(CacheKind.class));
     private final List<Period> periods = Collections.synchronizedList(new ArrayList<>());
-    private final Set<Integer> diplomaGroups = ConcurrentHashMap.newKeySet();
-    private final Set<Integer> fcGroups = ConcurrentHashMap.newKeySet();
+    // the groups whose members were asked for, per family: each once per run
+    private final Set<Integer> askedDiplomaGroups = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> askedFcGroups = ConcurrentHashMap.newKeySet();
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final CacheDelta delta;
     private final Semaphore lanes;
@@ -301,7 +302,7 @@ public final class CacheRun {
 
     /** The groups a group list gave, each once per run (a group listed by two lists is asked for once). */
     List<Integer> newGroups(Fetch list) {
-        Set<Integer> asked = list.kind() == CacheKind.FC_GROUPS ? fcGroups : diplomaGroups;
+        Set<Integer> asked = list.kind() == CacheKind.FC_GROUPS ? askedFcGroups : askedDiplomaGroups;
         return groupsByFetch.getOrDefault(list, Set.of()).stream().sorted().filter(asked::add).toList();
     }
 
