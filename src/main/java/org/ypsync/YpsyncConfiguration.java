@@ -45,6 +45,12 @@ public class YpsyncConfiguration implements CamelConfiguration {
     /** NetYpareo calls of one instance in flight when netypareo.fetch-concurrency is not set. */
     public static final int DEFAULT_FETCH_CONCURRENCY = 4;
     private static final int CACHE_STAGING_WRITERS = 2;
+    /**
+     * Staging batches held beyond the two being written (at most 16 x ypsync.cache.batch-size records): the big
+     * account answers come in a burst, and a fetch that waited for the store would keep its share of the machine
+     * from the member calls.
+     */
+    private static final int CACHE_STAGING_QUEUED = 14;
 
     /** The moodle.* keys, as the Moodle client reads them; the token is registered as a secret. */
     static MoodleSettings moodleSettings(Settings settings) {
@@ -152,7 +158,8 @@ public class YpsyncConfiguration implements CamelConfiguration {
                 fetchConcurrency));
         registry.bind("cacheFetchExecutor", pools.newFixedThreadPool(this, "ypsync-cache-fetch",
                 fetchConcurrency * (fetchConcurrency + 1)));
-        registry.bind("cacheStagingExecutor", new BatchExecutor("ypsync-cache-batch", CACHE_STAGING_WRITERS, false));
+        registry.bind("cacheStagingExecutor", new BatchExecutor("ypsync-cache-batch", CACHE_STAGING_WRITERS,
+                CACHE_STAGING_QUEUED, false));
         // Moodle batches: at most moodle.write-concurrency calls in flight; each split waits for all of its batches
         // before the stage's next step (routes/moodle.camel.yaml).
         registry.bind("moodleBatchExecutor", new BatchExecutor("ypsync-moodle-batch",

@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs the batches an aggregator completes on threads of its own, at most {@code concurrency} at a time: a caller
- * that hands over one more waits for a free lane, so no more than that many batches are ever held or in flight.
+ * Runs the batches an aggregator completes on threads of its own, at most {@code concurrency} at a time, and holds
+ * at most {@code queued} more waiting for a thread: a caller that hands over one more waits for a free place, so no
+ * more than {@code concurrency + queued} batches are ever held or in flight.
  * {@link #awaitIdle()} waits until every batch handed over so far is done: the Moodle batch routes call it on a
  * split's last record, so the stage's next step still sees every batch of the split written.
  *
@@ -38,12 +39,21 @@ public final class BatchExecutor extends AbstractExecutorService {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public BatchExecutor(String name, int concurrency, boolean waitEach) {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+        this(name, concurrency, 0, waitEach);
+    }
+
+    /**
+     * {@code queued}: batches held beyond the {@code concurrency} ones running, so that a burst (the cache's big
+     * account answers) does not make its caller wait at once for the store.
+     */
+    public BatchExecutor(String name, int concurrency, int queued, boolean waitEach) {
+        if (concurrency < 1 || queued < 0) {
+            throw new IllegalArgumentException("concurrency must be at least 1 and queued at least 0: " + concurrency
+                    + ", " + queued);
         }
         this.concurrency = concurrency;
         this.waitEach = waitEach;
-        this.lanes = new Semaphore(concurrency);
+        this.lanes = new Semaphore(concurrency + queued);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());

@@ -21,38 +21,72 @@ import org.ypsync.Await;
 
 class BatchExecutorTest {
 
+    /** A caller thread that hands {@code count} batches over, each held until {@link #release}. */
+    private static final class Caller {
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger maxRunning = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger handedOver = new AtomicInteger();
+        private final CountDownLatch release = new CountDownLatch(1);
+        final Thread thread;
+
+        Caller(BatchExecutor executor, int count) {
+            thread = new Thread(() -> {
+                for (int i = 0; i < count; i++) {
+                    executor.execute(this::batch);
+                    handedOver.incrementAndGet();
+                }
+            });
+            thread.start();
+        }
+
+        private void batch() {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            done.incrementAndGet();
+        }
+
+        void release() throws InterruptedException {
+            release.countDown();
+            thread.join(10_000);
+        }
+    }
+
     @Test
     void atMostConcurrencyBatchesRunAtOnceAndAwaitIdleWaitsForAll() throws Exception {
         BatchExecutor executor = new BatchExecutor("test", 2, false);
-        AtomicInteger running = new AtomicInteger();
-        AtomicInteger maxRunning = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
-        CountDownLatch release = new CountDownLatch(1);
-        Thread caller = new Thread(() -> {
-            for (int i = 0; i < 6; i++) {
-                executor.execute(() -> {
-                    maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    running.decrementAndGet();
-                    done.incrementAndGet();
-                });
-            }
-        });
-        caller.start();
+        Caller caller = new Caller(executor, 6);
         // the caller is held back once two batches are in flight
         Await.until("two batches in flight", Duration.ofSeconds(10), () -> executor.inFlight() >= 2);
-        assertTrue(caller.isAlive());
+        assertTrue(caller.thread.isAlive());
         assertEquals(2, executor.inFlight());
-        release.countDown();
-        caller.join(10_000);
+        caller.release();
         executor.awaitIdle();
-        assertEquals(6, done.get());
+        assertEquals(6, caller.done.get());
         assertEquals(0, executor.inFlight());
-        assertTrue(maxRunning.get() <= 2, "at most 2 at once, saw " + maxRunning.get());
+        assertTrue(caller.maxRunning.get() <= 2, "at most 2 at once, saw " + caller.maxRunning.get());
+        executor.shutdown();
+    }
+
+    @Test
+    void queuedBatchesAreHeldWithoutHoldingBackTheCallerUpToTheirNumber() throws Exception {
+        BatchExecutor executor = new BatchExecutor("test", 2, 3, false);
+        Caller caller = new Caller(executor, 8);
+        // two running and three waiting for a thread: the caller hands over five, then is held back
+        Await.until("five batches held", Duration.ofSeconds(10), () -> caller.handedOver.get() >= 5);
+        Await.until("two batches running", Duration.ofSeconds(10), () -> caller.running.get() == 2);
+        assertEquals(5, executor.inFlight());
+        assertTrue(caller.thread.isAlive(), "the sixth waits for a free place");
+        assertEquals(5, caller.handedOver.get());
+        caller.release();
+        executor.awaitIdle();
+        assertEquals(8, caller.done.get());
+        assertTrue(caller.maxRunning.get() <= 2, "at most 2 running at once, saw " + caller.maxRunning.get());
         executor.shutdown();
     }
 
@@ -70,6 +104,7 @@ class BatchExecutorTest {
     @Test
     void concurrencyBelowOneIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new BatchExecutor("test", 0, false));
+        assertThrows(IllegalArgumentException.class, () -> new BatchExecutor("test", 1, -1, false));
     }
 
     /**
