@@ -1,12 +1,14 @@
 package org.ypsync.netypareo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.camel.Exchange;
+import org.apache.camel.converter.stream.CachedOutputStream;
 
 /**
  * The small steps of the route {@code direct:netypareo-get} (routes/cache.camel.yaml) around its
@@ -24,12 +26,21 @@ public final class NetypareoCalls {
     public static final String URL = "netypareoUrl";
     /** Exchange property: read at most this many records ({@code direct:netypareo-read}); absent: all. */
     public static final String LIMIT = "netypareoLimit";
+    /**
+     * Exchange property: true to receive a 2xx answer whole before its records are read (Camel's stream cache: in
+     * memory, or a temporary file above {@code camel.main.stream-caching-spool-threshold}, deleted when the exchange is
+     * done), so that the call is over when {@link #answer} returns and the caller maps the records after it (the
+     * cache stage). Absent: the records stream from the connection as the caller reads them (check reads the first
+     * ones only).
+     */
+    public static final String WHOLE = "netypareoWhole";
     private static final String STARTED = "netypareoStarted";
     private static final String FULL_URL = "netypareoFullUrl";
 
     /**
      * Told of every GET: instance id, path, outcome ("ok", "http_&lt;status&gt;", "malformed", "unavailable" or
-     * "error") and the time to the response headers. For metrics; never given the token.
+     * "error") and the time to the response headers (to the answer's end when it is received whole, see
+     * {@link #WHOLE}). For metrics; never given the token.
      */
     @FunctionalInterface
     public interface CallObserver {
@@ -83,7 +94,11 @@ public final class NetypareoCalls {
                 exchange.getIn().setBody(null);
                 throw failure;
             }
-            return NetypareoHttp.records(instance, path, body == null ? InputStream.nullInputStream() : body, code,
+            InputStream records = body == null ? InputStream.nullInputStream() : body;
+            if (body != null && exchange.getProperty(WHOLE, false, Boolean.class)) {
+                records = whole(exchange, instance, path, code, body);
+            }
+            return NetypareoHttp.records(instance, path, records, code,
                     exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class));
         } catch (NetypareoException e) {
             failure = e;
@@ -91,6 +106,19 @@ public final class NetypareoCalls {
             throw e;
         } finally {
             observed(exchange, failure);
+        }
+    }
+
+    /** The body read to its end into the exchange's stream cache; a body cut or stalled is NetYpareo unavailable. */
+    private static InputStream whole(Exchange exchange, NetypareoInstance instance, String path, int status,
+                                     InputStream body) {
+        CachedOutputStream cache = new CachedOutputStream(exchange);
+        try (InputStream in = body) {
+            in.transferTo(cache);
+            return (InputStream) cache.newStreamCache();
+        } catch (IOException e) {
+            throw NetypareoHttp.unavailable(instance, path, status, "the answer of '" + path
+                    + "' could not be read to its end (" + e + ")", e);
         }
     }
 

@@ -161,8 +161,8 @@ public final class NetypareoHttp {
                 : e.status() > 0 ? "http_" + e.status() : e.retryable() ? "unavailable" : "error";
     }
 
-    private static NetypareoUnavailableException unavailable(NetypareoInstance instance, String path, int status,
-                                                             String what, Throwable cause) {
+    static NetypareoUnavailableException unavailable(NetypareoInstance instance, String path, int status,
+                                                      String what, Throwable cause) {
         return new NetypareoUnavailableException(instance.id(), path, status,
                 "NetYpareo instance " + instance.label() + ": " + what, cause);
     }

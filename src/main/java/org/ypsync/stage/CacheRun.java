@@ -58,6 +58,8 @@ public final class CacheRun {
     private Function<Fetch, List<Fetch>> followUps = f -> List.of();
     private final List<Map<String, Object>> unstaged = new ArrayList<>();
     private final Map<Fetch, Set<Integer>> groupsByFetch = new ConcurrentHashMap<>();
+    // the fetches in flight whose answer is received (their lane already given back)
+    private final Set<Fetch> received = ConcurrentHashMap.newKeySet();
     private volatile String failure;
     private volatile boolean closed;
 
@@ -156,8 +158,18 @@ public final class CacheRun {
     }
 
     /**
-     * A fetch handed out by {@link #fetches} is done (answered, failed or skipped): its lane is free, and what
-     * depends on it can be read, unless the run failed.
+     * NetYpareo's answer to a fetch handed out by {@link #fetches} is received whole: its lane is free for the next
+     * call while the fetch maps and stages the records (the students' answer keeps the CPU busy for seconds).
+     */
+    void received(Fetch fetch) {
+        if (received.add(fetch)) {
+            lanes.release();
+        }
+    }
+
+    /**
+     * A fetch handed out by {@link #fetches} is done (answered, failed or skipped): its lane is free if it was not
+     * already ({@link #received}), and what depends on it can be read, unless the run failed.
      */
     void done(Fetch fetch) {
         List<Fetch> next = List.of();
@@ -176,7 +188,9 @@ public final class CacheRun {
             }
             queue.notifyAll();
         }
-        lanes.release();
+        if (!received.remove(fetch)) {
+            lanes.release();
+        }
     }
 
     /**

@@ -167,8 +167,9 @@ public final class CacheStage {
     }
 
     /**
-     * The fetch in the body holds one of its instance's lanes (taken as the split handed it out): given back when
-     * the fetch's exchange is done, whether it answered, failed after its retries or was skipped.
+     * The fetch in the body holds one of its instance's lanes (taken as the split handed it out): given back once
+     * its answer is received ({@link #opened}), or else when the fetch's exchange is done, whether it failed after
+     * its retries or was skipped.
      */
     public void lane(Exchange exchange) {
         CacheRun run = run(exchange);
@@ -191,12 +192,18 @@ public final class CacheStage {
         exchange.setProperty(FETCH, fetch);
         exchange.setProperty(NetypareoCalls.INSTANCE, run.getInstance());
         exchange.setProperty(NetypareoCalls.PATH, fetch.path());
+        // the answer received whole before it is mapped: the lane is free meanwhile (opened)
+        exchange.setProperty(NetypareoCalls.WHOLE, true);
     }
 
-    /** NetYpareo answered the fetch: its kinds count as read (the records stream next). */
+    /**
+     * NetYpareo answered the fetch, and its answer is received whole: its lane is given back, and its kinds count as
+     * read (the records are mapped next).
+     */
     public void opened(Exchange exchange) {
         CacheRun run = run(exchange);
         CacheRun.Fetch fetch = exchange.getProperty(FETCH, CacheRun.Fetch.class);
+        run.received(fetch);
         run.fetched(fetch.kind());
         if (fetch.kind() == CacheKind.TUTORS) {
             run.fetched(CacheKind.TUTOR_STUDENTS);

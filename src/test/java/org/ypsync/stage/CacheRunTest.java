@@ -60,6 +60,50 @@ class CacheRunTest {
         assertTrue(handed.indexOf(groups) < handed.indexOf(first) && handed.indexOf(groups) < handed.indexOf(second));
     }
 
+    /**
+     * A fetch gives its lane back once its answer is received, before it is mapped; its end then gives back nothing
+     * more, so the calls in flight never exceed the concurrency.
+     */
+    @Test
+    void aReceivedAnswerFreesItsLaneOnceAndItsEndFreesNoOther() throws Exception {
+        CacheRun run = new CacheRun(new NetypareoInstance(0, "a", null, "http://h/", "t"), LocalDate.of(2026, 12, 3),
+                new org.ypsync.store.CacheDelta(), 1);
+        CacheRun.Fetch students = new CacheRun.Fetch(CacheKind.STUDENTS, "utilisateur/apprenants", null);
+        CacheRun.Fetch sites = new CacheRun.Fetch(CacheKind.SITES, "sites", null);
+        CacheRun.Fetch periods = new CacheRun.Fetch(CacheKind.PERIODS, "periodes", null);
+        java.util.Iterator<CacheRun.Fetch> fetches = run.fetches(List.of(students, sites, periods), done -> List.of());
+        assertEquals(students, fetches.next());
+        // one lane, held by the students' call: the next fetch waits for it
+        Taker second = new Taker(fetches);
+        run.received(students);
+        assertEquals(sites, second.taken());
+        // the students are still being mapped; their end must not free the lane the sites' call holds
+        run.done(students);
+        Taker third = new Taker(fetches);
+        assertEquals(null, third.fetch, "the sites' call still holds the only lane");
+        run.done(sites);
+        assertEquals(periods, third.taken());
+    }
+
+    /** Takes the next fetch on a thread of its own, once that thread is seen waiting for a lane. */
+    private static final class Taker {
+        private final Thread thread;
+        private volatile CacheRun.Fetch fetch;
+
+        Taker(java.util.Iterator<CacheRun.Fetch> fetches) {
+            thread = new Thread(() -> fetch = fetches.next());
+            thread.setDaemon(true);
+            thread.start();
+            org.ypsync.Await.until("the fetch waits for a lane", java.time.Duration.ofSeconds(10),
+                    () -> thread.getState() == Thread.State.WAITING);
+        }
+
+        CacheRun.Fetch taken() throws InterruptedException {
+            thread.join(10_000);
+            return fetch;
+        }
+    }
+
     @Test
     void stagingRowsComeOutInWholeBatchesAndTheRestAtTheEnd() {
         CacheRun run = new CacheRun(new NetypareoInstance(0, "a", null, "http://h/", "t"), LocalDate.of(2026, 12, 3));
