@@ -3,10 +3,13 @@ package org.ypsync.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.main.Main;
@@ -22,7 +25,8 @@ import org.ypsync.ops.StageRunner;
 /**
  * A fetch gives its NetYpareo lane back once the answer is received whole, before its records are mapped: while the
  * students' answer is being mapped (held here until it is seen), the member calls use every lane of the instance,
- * and never more.
+ * and never more. The answers are held by Camel's stream cache meanwhile: the big ones in temporary files, deleted
+ * when their fetch is done.
  */
 class CacheLaneTest {
 
@@ -33,10 +37,13 @@ class CacheLaneTest {
             env.netypareo().fault(null, "groupes/", Fault.delay(Duration.ofMillis(40)));
             Map<String, String> config = new HashMap<>(env.properties());
             config.put("netypareo.fetch-concurrency", "3");
+            // the small data set's students answer is a few tens of KB: spooled above 4 KB here
+            config.put("camel.main.stream-caching-spool-threshold", "4096");
             Main main = TestMain.start(config);
             try {
                 CamelContext context = main.getCamelContext();
                 AtomicBoolean seen = new AtomicBoolean();
+                AtomicInteger spooledWhileMapped = new AtomicInteger();
                 // the first students record of the first instance waits until three member calls of that instance
                 // were answered at once: impossible if the students' call still held one of its three lanes
                 AdviceWith.adviceWith(context, "cache-fetch", a -> a.weaveById("cache-fetch-map").before()
@@ -53,6 +60,8 @@ class CacheLaneTest {
                                     // an exception the route handles (an Error would never end the exchange)
                                     throw new IllegalStateException(timedOut.getMessage(), timedOut);
                                 }
+                                File[] files = context.getStreamCachingStrategy().getSpoolDirectory().listFiles();
+                                spooledWhileMapped.set(files == null ? 0 : files.length);
                             }
                         }));
                 StageRun run = context.getRegistry().lookupByNameAndType("stageRunner", StageRunner.class)
@@ -61,6 +70,12 @@ class CacheLaneTest {
                 assertTrue(seen.get(), "the students were mapped");
                 assertEquals(3, env.netypareo().maxInFlight(DemoEnvironment.FIRST),
                         "at most netypareo.fetch-concurrency calls at once");
+                // the students' answer was in a temporary file while it was mapped, and no file is left once the
+                // stage is done
+                assertTrue(spooledWhileMapped.get() >= 1, "spool files while the students were mapped: "
+                        + spooledWhileMapped.get());
+                File[] left = context.getStreamCachingStrategy().getSpoolDirectory().listFiles();
+                assertTrue(left == null || left.length == 0, "spool files left: " + Arrays.toString(left));
             } finally {
                 main.stop();
             }
