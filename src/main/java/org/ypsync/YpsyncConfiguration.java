@@ -212,7 +212,7 @@ public class YpsyncConfiguration implements CamelConfiguration {
         Map<String, String> crons = new java.util.LinkedHashMap<>();
         StageRunner.STAGES.forEach(st -> settings.optional("sync." + st + ".cron").ifPresent(c -> crons.put(st, c)));
         YpsyncHealthChecks health = new YpsyncHealthChecks(store::reachable,
-                () -> MoodlePreflight.check(moodle, MoodleClient.FUNCTIONS),
+                () -> MoodlePreflight.check(moodle, Check.neededFunctions(settings)),
                 java.time.Duration.ofSeconds(settings.optional("ypsync.health.moodle-ttl-seconds").map(Long::parseLong)
                         .orElse(600L)), store.runs()::last, st -> store.locks().find(st).isPresent(), crons,
                 settings.optional("ypsync.schedule.enabled").map(Boolean::parseBoolean).orElse(true));

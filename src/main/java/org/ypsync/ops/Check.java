@@ -43,14 +43,22 @@ public final class Check {
         this.fields = fields;
     }
 
-    public int run(PrintStream out) {
-        int problems = 0;
-        // the courses stage's functions only when it is on (and the copy only with a template course)
+    /**
+     * The Moodle functions the configured stages call, for check and the health check: the courses stage's only
+     * when it is on, and the copy only with a template course.
+     */
+    public static java.util.Set<String> neededFunctions(Settings settings) {
         java.util.Set<String> needed = new java.util.TreeSet<>(MoodleClient.FUNCTIONS);
         if (settings.optional("sync.courses.enabled").map(Boolean::parseBoolean).orElse(false)) {
             needed.addAll(MoodleClient.COURSE_FUNCTIONS);
             settings.optional("sync.courses.template-shortname").ifPresent(t -> needed.add(MoodleClient.DUPLICATE_COURSE));
         }
+        return java.util.Collections.unmodifiableSet(needed);
+    }
+
+    public int run(PrintStream out) {
+        int problems = 0;
+        java.util.Set<String> needed = neededFunctions(settings);
         PreflightReport report = MoodlePreflight.check(moodle, needed);
         if (report.errorcode() != null) {
             out.println("[FAIL] Moodle " + settings.required("moodle.url") + ": " + report.errorcode() + " - "

@@ -13,11 +13,29 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
+import org.ypsync.moodle.MoodleClient;
 import org.ypsync.moodle.MoodleTransport.Reply;
 
 /** The small pure pieces: progress steps, cron freshness, endpoint names, Moodle call outcomes, config, tables. */
 class OpsUnitTest {
     private static final TimeZone PARIS = TimeZone.getTimeZone("Europe/Paris");
+
+    /** check and the health check ask Moodle for the functions of the stages that run, the courses stage's too. */
+    @Test
+    void theNeededMoodleFunctionsFollowTheCoursesStage() {
+        java.util.function.Function<Map<String, String>, java.util.Set<String>> needed =
+                m -> Check.neededFunctions(new Settings(k -> java.util.Optional.ofNullable(m.get(k))));
+        assertEquals(MoodleClient.FUNCTIONS, needed.apply(Map.of()));
+        assertEquals(MoodleClient.FUNCTIONS, needed.apply(Map.of("sync.courses.enabled", "false",
+                "sync.courses.template-shortname", "TPL")));
+        java.util.Set<String> courses = needed.apply(Map.of("sync.courses.enabled", "true",
+                "sync.courses.template-shortname", " "));
+        assertTrue(courses.containsAll(MoodleClient.FUNCTIONS) && courses.containsAll(MoodleClient.COURSE_FUNCTIONS),
+                courses.toString());
+        assertFalse(courses.contains(MoodleClient.DUPLICATE_COURSE), "no template course, no copy");
+        assertTrue(needed.apply(Map.of("sync.courses.enabled", "true", "sync.courses.template-shortname", "TPL"))
+                .contains(MoodleClient.DUPLICATE_COURSE));
+    }
 
     @Test
     void progressEveryTenthOfAKnownTotalAndEveryThousandOtherwise() {
