@@ -211,8 +211,9 @@ public class YpsyncConfiguration implements CamelConfiguration {
         // starts (bound too, so that a host application can find it)
         Map<String, String> crons = new java.util.LinkedHashMap<>();
         StageRunner.STAGES.forEach(st -> settings.optional("sync." + st + ".cron").ifPresent(c -> crons.put(st, c)));
+        java.util.Set<String> neededFunctions = Check.neededFunctions(settings);
         YpsyncHealthChecks health = new YpsyncHealthChecks(store::reachable,
-                () -> MoodlePreflight.check(moodle, Check.neededFunctions(settings)),
+                () -> MoodlePreflight.check(moodle, neededFunctions),
                 java.time.Duration.ofSeconds(settings.optional("ypsync.health.moodle-ttl-seconds").map(Long::parseLong)
                         .orElse(600L)), store.runs()::last, st -> store.locks().find(st).isPresent(), crons,
                 settings.optional("ypsync.schedule.enabled").map(Boolean::parseBoolean).orElse(true));
